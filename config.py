@@ -1,0 +1,79 @@
+"""Configuration classes, read from the environment (every variable is documented in README.md)."""
+import os
+from datetime import timedelta
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+
+
+def database_url(url=None):
+    """Return an SQLAlchemy URL for DATABASE_URL, accepting the ``postgres://`` form PaaS hosts hand out."""
+    url = url or os.environ.get("DATABASE_URL")
+    if not url:
+        # Flask-SQLAlchemy resolves a relative SQLite path against the instance folder.
+        return "sqlite:///financial_dashboard.db"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _csv(value):
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _float(name, default):
+    return float(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-secret-key"
+    SQLALCHEMY_DATABASE_URI = database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    CORS_ORIGINS = _csv(os.environ.get("CORS_ORIGINS", ""))
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    API_TOKEN_TTL = timedelta(hours=_float("API_TOKEN_TTL_HOURS", 24 * 30))
+    JSON_SORT_KEYS = False
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    REDIS_URL = None
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env():
+    """The config class named by APP_ENV (default development)."""
+    name = os.environ.get("APP_ENV", "development").lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,109 @@
+"""financial_dashboard: a self-hosted personal finance and market dashboard (Flask app factory)."""
+import logging
+import os
+
+from flask import Flask
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+API_DESCRIPTION = (
+    "JSON API of financial_dashboard. Authenticate with `POST /api/auth/token`, then click "
+    "**Authorize** and enter `Bearer <token>`. Errors always have the shape "
+    '`{"error": {"code", "message", "description", "fields"}}`; invalid fields answer 422.'
+)
+
+
+def create_app(config=None):
+    """Build the app. ``config``: a config class, a name (development, testing, production) or a dict."""
+    app = Flask(__name__, instance_path=os.path.join(ROOT, "instance"),
+                template_folder=os.path.join(ROOT, "templates"), static_folder=os.path.join(ROOT, "static"))
+    load_config(app, config)
+    configure_logging(app)
+    register_json(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_commands(app)
+    register_apidocs(app)
+    return app
+
+
+def load_config(app, config):
+    import config as settings
+
+    if config is None or isinstance(config, dict):
+        app.config.from_object(settings.config_from_env())
+        app.config.update(config or {})
+    elif isinstance(config, str):
+        app.config.from_object(settings.CONFIGS[config])
+    else:
+        app.config.from_object(config)
+    if app.config.get("ENV_NAME") == "production" and not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 20)
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+    else:
+        app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def configure_logging(app):
+    level = app.config.get("LOG_LEVEL", "INFO")
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.logger.setLevel(level)
+    # Alembic announces each of its plug-ins at INFO on every start; only migrations are worth reading.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_json(app):
+    from .common.jsonprovider import DecimalJSONProvider
+
+    app.json = DecimalJSONProvider(app)
+
+
+def register_extensions(app):
+    from .extensions import cache, cors, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    cache.init_app(app)
+    cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+                  expose_headers=["Location", "Retry-After"])
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login_page" if "auth.login_page" in app.view_functions else None
+
+    from .auth.sessions import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app):
+    from . import assets, auth, goals, health, market, portfolios, predictions, prices
+
+    for module in (health, auth, goals, portfolios, assets, prices, market, predictions):
+        app.register_blueprint(module.bp)
+
+
+def register_errors(app):
+    from .errors import register_errors as register
+
+    register(app)
+
+
+def register_commands(app):
+    from .auth.cli import users_cli
+
+    app.cli.add_command(users_cli)
+
+
+def register_apidocs(app):
+    from flasgger import Swagger
+
+    from .common.openapi import build_spec
+
+    app.config["SWAGGER"] = {"title": "financial_dashboard API", "uiversion": 3, "specs_route": "/apidocs/",
+                             "specs": [{"endpoint": "apispec", "route": "/apispec.json"}],
+                             "hide_top_bar": True}
+    template = build_spec(app, "financial_dashboard API", "1.0", API_DESCRIPTION)
+    Swagger(app, template=template)

@@ -1,0 +1,6 @@
+"""Assets: what a portfolio holds."""
+from flask import Blueprint
+
+bp = Blueprint("assets", __name__)
+
+from . import api  # noqa: E402,F401

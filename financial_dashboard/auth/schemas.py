@@ -1,0 +1,53 @@
+"""Request and response schemas for accounts and tokens."""
+import datetime as dt
+
+from marshmallow import ValidationError, fields, validate, validates
+
+from ..common.schemas import BaseSchema, Money, NormalizedEmail, trimmed
+
+PASSWORD = dict(validate=validate.Length(min=8, max=256), load_only=True)
+
+
+def _past_date(value: dt.date):
+    if value > dt.date.today():
+        raise ValidationError("Must not be in the future.")
+    if value.year < 1900:
+        raise ValidationError("Must be in 1900 or later.")
+
+
+class UserSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    email = NormalizedEmail(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, **PASSWORD)
+    name = trimmed(120, required=True)
+    dob = fields.Date(allow_none=True, validate=_past_date, metadata={"description": "Date of birth."})
+    monthly_income = Money(allow_none=True)
+    role = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ProfileUpdateSchema(BaseSchema):
+    name = trimmed(120)
+    dob = fields.Date(allow_none=True, validate=_past_date)
+    monthly_income = Money(allow_none=True)
+
+
+class CredentialsSchema(BaseSchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    name = trimmed(80, metadata={"description": "A label for the token, e.g. the script using it."})
+
+
+class TokenSchema(BaseSchema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "bearer"})
+    expires_at = fields.DateTime(required=True)
+
+
+class PasswordChangeSchema(BaseSchema):
+    current_password = fields.String(required=True, load_only=True)
+    new_password = fields.String(required=True, **PASSWORD)
+
+
+class PasswordConfirmSchema(BaseSchema):
+    password = fields.String(required=True, load_only=True)

@@ -1,0 +1,110 @@
+"""Account logic: registration, credentials, tokens, profile changes, deletion."""
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from ..extensions import db
+from .models import ApiToken, User, normalize_email
+
+BAD_CREDENTIALS = "Invalid email or password."
+# Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def register_user(data: dict, role: str = "user") -> User:
+    email = normalize_email(data["email"])
+    if find_user_by_email(email) is not None:
+        raise Conflict(f"An account with the email {email} already exists.")
+    user = User(email=email, name=data["name"], dob=data.get("dob"),
+                monthly_income=data.get("monthly_income"), role=role)
+    user.set_password(data["password"])
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # a concurrent registration won the race
+        db.session.rollback()
+        raise Conflict(f"An account with the email {email} already exists.") from None
+    return user
+
+
+def check_credentials(email: str, password: str) -> User:
+    """The user with these credentials, or one generic 401 that does not say which part was wrong."""
+    user = find_user_by_email(email)
+    if user is None:
+        from werkzeug.security import check_password_hash
+
+        check_password_hash(_DUMMY_HASH, password)
+        raise Unauthorized(BAD_CREDENTIALS)
+    if not user.check_password(password):
+        raise Unauthorized(BAD_CREDENTIALS)
+    return user
+
+
+def issue_token(user: User, ttl, name: str = "api") -> tuple[ApiToken, str]:
+    token, plain = ApiToken.issue(user, ttl, name)
+    db.session.add(token)
+    db.session.commit()
+    return token, plain
+
+
+def revoke_token(token: ApiToken) -> None:
+    db.session.delete(token)
+    db.session.commit()
+
+
+def list_tokens(user: User):
+    return db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at, ApiToken.id)).all()
+
+
+def revoke_token_by_id(user: User, token_id: int) -> None:
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    if token is None:
+        raise NotFound(f"Token {token_id} does not exist.")
+    revoke_token(token)
+
+
+def update_profile(user: User, changes: dict) -> User:
+    for field in ("name", "dob", "monthly_income"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str, keep: ApiToken | None = None) -> None:
+    """Set a new password and sign out everywhere else: other tokens and other browser sessions."""
+    if not user.check_password(current):
+        raise ValidationFailed("The current password is wrong.",
+                               fields={"current_password": ["The current password is wrong."]})
+    user.set_password(new)
+    user.session_version += 1
+    revoke = sa.delete(ApiToken).where(ApiToken.user_id == user.id)
+    if keep is not None:
+        revoke = revoke.where(ApiToken.id != keep.id)
+    db.session.execute(revoke)
+    db.session.commit()
+
+
+def delete_account(user: User, password: str) -> None:
+    """Delete the user; the database cascades to goals, portfolios, assets, prices and tokens."""
+    if not user.check_password(password):
+        raise ValidationFailed("The password is wrong.", fields={"password": ["The password is wrong."]})
+    db.session.execute(sa.delete(User).where(User.id == user.id))
+    db.session.commit()
+
+
+def make_admin(email: str, password: str | None = None, name: str | None = None) -> tuple[User, bool]:
+    """Promote an existing account, or create one with the admin role; returns (user, created)."""
+    user = find_user_by_email(email)
+    if user is not None:
+        user.role = "admin"
+        db.session.commit()
+        return user, False
+    if not password:
+        raise ValidationFailed("A password is needed to create a new account.")
+    return register_user({"email": email, "password": password, "name": name or email}, role="admin"), True

@@ -1,0 +1,1 @@
+"""Building blocks shared by every feature: JSON encoding, request parsing, pagination, API auth."""

@@ -1,0 +1,31 @@
+"""Column types shared by the models: exact money and prices, UTC timestamps."""
+import datetime as dt
+
+import sqlalchemy as sa
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored in UTC that always reads back timezone-aware (SQLite forgets the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(dt.timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value
+
+
+# SQL NUMERIC everywhere money or prices are stored: exact on PostgreSQL; SQLite keeps 15 significant digits.
+MONEY = sa.Numeric(14, 2)
+PRICE = sa.Numeric(20, 8)
+QUANTITY = sa.Numeric(20, 8)

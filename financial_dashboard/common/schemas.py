@@ -1,0 +1,86 @@
+"""Marshmallow building blocks: the base schema, exact money and price fields, pagination."""
+import decimal
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+MAX_PER_PAGE = 100
+
+
+class BaseSchema(Schema):
+    """Unknown fields are an error, so a typo is reported instead of silently ignored."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class QuerySchema(Schema):
+    """Query strings may carry parameters meant for other layers (cache busters, tracking), so ignore extras."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class Exact(fields.Decimal):
+    """A decimal with at most ``places`` digits after the point, rejected (never rounded) beyond that."""
+
+    def __init__(self, places=2, minimum=decimal.Decimal(0), maximum=decimal.Decimal(10**12),
+                 min_inclusive=True, **kwargs):
+        self.max_places = places
+        validators = list(kwargs.pop("validate", []))
+        validators.append(validate.Range(min=minimum, max=maximum, min_inclusive=min_inclusive,
+                                         max_inclusive=False))
+        kwargs.setdefault("metadata", {}).setdefault("x-decimal-places", places)
+        super().__init__(as_string=False, allow_nan=False, validate=validators, **kwargs)
+
+    def _validated(self, value):
+        num = super()._validated(value)
+        if -num.as_tuple().exponent > self.max_places and num != num.quantize(decimal.Decimal(1).scaleb(-self.max_places)):
+            raise ValidationError(f"At most {self.max_places} decimal places.")
+        return num
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        # Keep the Decimal: the JSON provider writes it as an exact number.
+        return None if value is None else decimal.Decimal(value)
+
+
+def Money(**kwargs):
+    """An amount of money: cents precision, zero or more, below a trillion."""
+    return Exact(places=2, **kwargs)
+
+
+def Price(**kwargs):
+    """A unit price: up to 8 decimal places (crypto), strictly positive."""
+    kwargs.setdefault("min_inclusive", False)
+    return Exact(places=8, maximum=decimal.Decimal(10**10), **kwargs)
+
+
+def Quantity(**kwargs):
+    """A number of units held: up to 8 decimal places, strictly positive."""
+    kwargs.setdefault("min_inclusive", False)
+    return Exact(places=8, maximum=decimal.Decimal(10**10), **kwargs)
+
+
+class PageQuerySchema(QuerySchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+def trimmed(max_length, min_length=1, **kwargs):
+    """A string field stripped of surrounding blanks and length-checked after stripping."""
+    extra = kwargs.pop("validate", [])
+    return Trimmed(validate=[validate.Length(min=min_length, max=max_length), *extra], **kwargs)
+
+
+class Trimmed(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class NormalizedEmail(fields.Email):
+    """An email address, stripped and lower-cased before it is validated and stored."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = value.strip().lower()
+        return super()._deserialize(value, attr, data, **kwargs)

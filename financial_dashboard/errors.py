@@ -1,0 +1,126 @@
+"""Domain exceptions and the one place that turns every error into an HTTP answer.
+
+Under ``/api`` every 4xx and 5xx is JSON of one shape::
+
+    {"error": {"code": 404, "message": "Not Found", "description": "...", "fields": {...}}}
+
+Elsewhere errors render the HTML error page.
+"""
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """Base of the errors services raise; ``code`` is the HTTP status it maps to."""
+
+    code = 400
+    headers: dict = {}
+
+    def __init__(self, description=None, fields=None, headers=None):
+        super().__init__(description)
+        self.description = description
+        self.fields = fields
+        if headers:
+            self.headers = headers
+
+
+class BadRequest(AppError):
+    code = 400
+
+
+class Unauthorized(AppError):
+    code = 401
+    headers = {"WWW-Authenticate": 'Bearer realm="api"'}
+
+
+class Forbidden(AppError):
+    code = 403
+
+
+class NotFound(AppError):
+    code = 404
+
+
+class Conflict(AppError):
+    code = 409
+
+
+class UnsupportedMediaType(AppError):
+    code = 415
+
+
+class ValidationFailed(AppError):
+    """Invalid fields in a request body or query string; always 422 (documented in README)."""
+
+    code = 422
+
+
+class ServiceUnavailable(AppError):
+    code = 503
+
+
+def wants_json():
+    """API routes, and clients that prefer JSON over HTML, get JSON errors."""
+    if request.path.startswith("/api/") or request.path == "/api":
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_body(code, message, description=None, fields=None):
+    error = {"code": code, "message": message}
+    if description:
+        error["description"] = description
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def error_response(code, description=None, fields=None, headers=None):
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    message = HTTP_STATUS_CODES.get(code, "Error")
+    if wants_json():
+        response = jsonify(error_body(code, message, description, fields))
+    else:
+        template = "errors/%d.html" % code if code in (403, 404, 500) else "errors/error.html"
+        response = render_template(template, code=code, message=message, description=description)
+    response = (response, code, dict(headers or {}))
+    return response
+
+
+def handle_app_error(error: AppError):
+    return error_response(error.code, error.description, error.fields, error.headers)
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code is None:
+        return error
+    headers = {}
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
+    if error.code == 429 and error.response is not None:
+        headers.update({k: v for k, v in error.response.headers.items() if k.lower() == "retry-after"})
+    if error.code >= 500:
+        db.session.rollback()
+    description = None if isinstance(error, InternalServerError) else error.description
+    return error_response(error.code, description, headers=headers)
+
+
+def handle_unexpected(error: Exception):
+    # Never leak a stack trace or SQL to the client; the log keeps it.
+    db.session.rollback()
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return error_response(500, "An unexpected error occurred. It has been logged.")
+
+
+def register_errors(app: Flask):
+    app.register_error_handler(AppError, handle_app_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,55 @@
+"""JSON routes for portfolios under /api/portfolios."""
+from flask import g
+
+from ..auth.tokens import api_login_required
+from ..common.api import created, json_body, paginate
+from ..common.api_schemas import page_schema
+from ..common.openapi import api_doc
+from ..common.schemas import PageQuerySchema
+from . import bp, services
+from .schemas import PortfolioSchema
+
+portfolio_schema = PortfolioSchema()
+
+
+@bp.get("/api/portfolios")
+@api_doc("portfolios", query=PageQuerySchema, response=page_schema(PortfolioSchema))
+@api_login_required
+def list_portfolios():
+    """List my portfolios, oldest first."""
+    return paginate(services.portfolios_of(g.user), portfolio_schema.dump)
+
+
+@bp.post("/api/portfolios")
+@api_doc("portfolios", body=PortfolioSchema, response=PortfolioSchema, status=201, errors=(409,))
+@api_login_required
+def create_portfolio():
+    """Create a portfolio (names are unique per user: 409 otherwise)."""
+    portfolio = services.create_portfolio(g.user, json_body(PortfolioSchema))
+    return created(portfolio_schema.dump(portfolio), "portfolios.get_portfolio", portfolio_id=portfolio.id)
+
+
+@bp.get("/api/portfolios/<int:portfolio_id>")
+@api_doc("portfolios", response=PortfolioSchema, errors=(404,))
+@api_login_required
+def get_portfolio(portfolio_id):
+    """Read one portfolio."""
+    return portfolio_schema.dump(services.get_portfolio(g.user, portfolio_id))
+
+
+@bp.patch("/api/portfolios/<int:portfolio_id>")
+@api_doc("portfolios", body=PortfolioSchema, response=PortfolioSchema, errors=(404, 409))
+@api_login_required
+def update_portfolio(portfolio_id):
+    """Rename a portfolio."""
+    portfolio = services.get_portfolio(g.user, portfolio_id)
+    return portfolio_schema.dump(services.rename_portfolio(portfolio, json_body(PortfolioSchema, partial=True)))
+
+
+@bp.delete("/api/portfolios/<int:portfolio_id>")
+@api_doc("portfolios", status=204, errors=(404,))
+@api_login_required
+def delete_portfolio(portfolio_id):
+    """Delete a portfolio with all its assets and their price history."""
+    services.delete_portfolio(services.get_portfolio(g.user, portfolio_id))
+    return "", 204

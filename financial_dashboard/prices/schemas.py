@@ -1,0 +1,22 @@
+"""Request and response schemas for price history."""
+from marshmallow import ValidationError, fields, validates_schema
+
+from ..common.schemas import BaseSchema, PageQuerySchema, Price
+
+
+class PriceSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    asset_id = fields.Integer(dump_only=True)
+    date = fields.Date(required=True)
+    price = Price(required=True)
+
+
+class PriceRangeQuerySchema(PageQuerySchema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First date to include (ISO)."})
+    to = fields.Date(metadata={"description": "Last date to include (ISO)."})
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Must not be before 'from'.", "to")
+

@@ -1,0 +1,1 @@
+"""Pure analytics on pandas objects: no Flask, no SQLAlchemy."""

@@ -36,6 +36,10 @@ class Config:
     CORS_ORIGINS = _csv(os.environ.get("CORS_ORIGINS", ""))
     REDIS_URL = os.environ.get("REDIS_URL") or None
     API_TOKEN_TTL = timedelta(hours=_float("API_TOKEN_TTL_HOURS", 24 * 30))
+    MARKET_DATA_SOURCE = os.environ.get("MARKET_DATA_SOURCE", "live").lower()
+    CCXT_EXCHANGE = os.environ.get("CCXT_EXCHANGE", "binance")
+    MARKET_TIMEOUT_S = _float("MARKET_TIMEOUT_S", 10)
+    CACHE_DEFAULT_TIMEOUT = int(_float("MARKET_CACHE_TTL_S", 20))
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
@@ -54,6 +58,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None
+    MARKET_DATA_SOURCE = "sample"
+    CACHE_DEFAULT_TIMEOUT = 20
 
 
 class ProductionConfig(Config):

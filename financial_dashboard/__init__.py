@@ -39,7 +39,8 @@ def load_config(app, config):
         app.config.from_object(config)
     if app.config.get("ENV_NAME") == "production" and not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
-    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 20)
+    if app.config["MARKET_DATA_SOURCE"] not in ("live", "sample"):
+        raise RuntimeError("MARKET_DATA_SOURCE must be 'live' or 'sample'.")
     if app.config.get("REDIS_URL"):
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])

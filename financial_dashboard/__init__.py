@@ -94,8 +94,10 @@ def register_errors(app):
 
 def register_commands(app):
     from .auth.cli import users_cli
+    from .market.cli import market_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(market_cli)
 
 
 def register_apidocs(app):

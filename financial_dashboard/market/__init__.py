@@ -1,4 +1,6 @@
-"""Market data: stock and crypto prices through pluggable providers, cached and stored."""
+"""Market data: stocks via yfinance, crypto via ccxt, a bundled sample set; cached, stored, served as JSON."""
 from flask import Blueprint
 
 bp = Blueprint("market", __name__)
+
+from . import api  # noqa: E402,F401

@@ -1,0 +1,91 @@
+"""JSON routes for market data: /api/stock/<ticker>, /api/crypto/<base>/<quote>, /api/market/symbols.
+
+Market data is public information, so these routes need no account; answers are cached for the same
+20 seconds as the bars they are built from.
+"""
+import time
+
+from ..analytics.indicators import ALLOWED_INDICATORS
+from ..analytics.kpis import KPI_DEFINITIONS
+from ..common.api import query_args
+from ..common.openapi import api_doc
+from ..errors import BadRequest
+from ..extensions import cache
+from . import bp, services
+from .schemas import CryptoQuerySchema, MarketDataSchema, StockQuerySchema, SymbolListSchema, SymbolQuerySchema
+from .serializers import market_payload
+
+KPI_TEXT = "\n".join(f"- `{name}`: {text}" for name, text in KPI_DEFINITIONS.items())
+MARKET_DESCRIPTION = f"""Bars, KPIs, MA 20/50 and optional indicators.
+
+`source` says where the bars come from; `sample: true` marks bundled sample data or a user's CSV import.
+When the provider is unreachable or rate-limited, stored bars are returned with `stale: true` and
+`as_of` set to the newest stored bar; with nothing stored the answer is 503 with `Retry-After`.
+An unknown symbol is 404; a malformed symbol, period or interval is 400 listing what is allowed.
+Series in `moving_averages` and `indicators` have the same length as `history` (null while warming up).
+
+KPIs:
+{KPI_TEXT}
+"""
+MARKET_ERRORS = (400, 404, 503)
+
+
+def _indicator_names(raw: str) -> tuple[str, ...]:
+    names = tuple(sorted({n.strip().lower() for n in raw.split(",") if n.strip()}))
+    unknown = [n for n in names if n not in ALLOWED_INDICATORS]
+    if unknown:
+        raise BadRequest("Unknown indicator.", fields={"indicators": [
+            f"Unknown indicator(s) {', '.join(unknown)}. Allowed: {', '.join(ALLOWED_INDICATORS)}."]})
+    return names
+
+
+def _answer(kind: str, symbol: str, period: str, interval: str, indicators: str):
+    names = _indicator_names(indicators)
+    source, symbol = services.validate_request(kind, symbol, period, interval)
+    key = f"answer:{kind}:{source}:{symbol}:{period}:{interval}:{','.join(names)}"
+    payload = cache.get(key)
+    if payload is None:
+        bars = services.get_bars(kind, symbol, period, interval)
+        payload = market_payload(bars, names)
+        # Never outlive the bars this answer was built from.
+        remaining = int(bars.expires - time.time())
+        if remaining > 0:
+            cache.set(key, payload, timeout=remaining)
+    return payload
+
+
+@bp.get("/api/stock/<ticker>")
+@api_doc("market", query=StockQuerySchema, response=MarketDataSchema, errors=MARKET_ERRORS, auth=False,
+         description=MARKET_DESCRIPTION)
+def stock(ticker):
+    """Price history, KPIs and indicators of a stock, ETF, index or FX pair (yfinance)."""
+    args = query_args(StockQuerySchema)
+    return _answer("stock", ticker, args["period"], args["interval"], args["indicators"])
+
+
+@bp.get("/api/crypto/<base>/<quote>")
+@api_doc("market", query=CryptoQuerySchema, response=MarketDataSchema, errors=MARKET_ERRORS, auth=False,
+         description=MARKET_DESCRIPTION)
+def crypto(base, quote):
+    """Price history, KPIs and indicators of a crypto pair such as BTC/USDT (ccxt)."""
+    args = query_args(CryptoQuerySchema)
+    interval = args["interval"] or args["timeframe"]
+    return _answer("crypto", f"{base}/{quote}", args["period"], interval, args["indicators"])
+
+
+@bp.get("/api/crypto/<pair>")
+@api_doc("market", query=CryptoQuerySchema, response=MarketDataSchema, errors=MARKET_ERRORS, auth=False,
+         description=MARKET_DESCRIPTION)
+def crypto_pair(pair):
+    """The same as /api/crypto/{base}/{quote}, with the pair written BASE-QUOTE (e.g. BTC-USDT)."""
+    args = query_args(CryptoQuerySchema)
+    interval = args["interval"] or args["timeframe"]
+    return _answer("crypto", pair, args["period"], interval, args["indicators"])
+
+
+@bp.get("/api/market/symbols")
+@api_doc("market", query=SymbolQuerySchema, response=SymbolListSchema, auth=False)
+def symbols():
+    """Search the symbols the product knows: a bundled list, plus the exchange's markets when reachable."""
+    args = query_args(SymbolQuerySchema)
+    return {"items": services.search_symbols(args["q"], max(1, min(args["limit"], 100)))}

@@ -1,0 +1,67 @@
+"""Reading a user's OHLCV CSV (for example an exchange export) into the normalised bar frame.
+
+Pure pandas: every bad row is reported with its line number, and nothing is returned unless all rows
+are good, so an import is all or nothing.
+"""
+import pandas as pd
+
+from .providers.base import OHLCV_COLUMNS
+
+TIME_COLUMNS = ("date", "timestamp", "time", "datetime", "open time", "open_time")
+
+
+class CsvImportError(ValueError):
+    """The file cannot be imported; ``problems`` lists each bad row or column."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems[:10]) + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""))
+        self.problems = problems
+
+
+def read_ohlcv_csv(source) -> pd.DataFrame:
+    """Parse ``source`` (path or file object) into a UTC-indexed OHLCV frame, or raise CsvImportError."""
+    try:
+        raw = pd.read_csv(source, dtype=str, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise CsvImportError([f"Not a readable CSV file: {error}"]) from None
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    time_column = next((c for c in TIME_COLUMNS if c in raw.columns), None)
+    missing = [c for c in ("open", "high", "low", "close") if c not in raw.columns]
+    if time_column is None:
+        missing.insert(0, "date")
+    if missing:
+        raise CsvImportError([f"Missing column(s): {', '.join(missing)}. Expected date,open,high,low,close[,volume]."])
+    if raw.empty:
+        raise CsvImportError(["The file has no rows."])
+    if "volume" not in raw.columns:
+        raw["volume"] = "0"
+    times = _parse_times(raw[time_column])
+    numbers = raw[list(OHLCV_COLUMNS)].apply(lambda column: pd.to_numeric(column.str.replace(",", ""), errors="coerce"))
+    problems = []
+    for position, line in enumerate(range(2, len(raw) + 2)):  # line 1 is the header
+        row = numbers.iloc[position]
+        if pd.isna(times.iloc[position]):
+            problems.append(f"line {line}: {raw[time_column].iloc[position]!r} is not a date or time")
+        bad = [c for c in OHLCV_COLUMNS if pd.isna(row[c]) or row[c] in (float("inf"), float("-inf"))]
+        if bad:
+            problems.append(f"line {line}: not a number in {', '.join(bad)}")
+        elif (row[["open", "high", "low", "close"]] <= 0).any() or row["volume"] < 0:
+            problems.append(f"line {line}: prices must be positive and volume not negative")
+        elif row["high"] < max(row["open"], row["close"], row["low"]) or row["low"] > min(row["open"], row["close"]):
+            problems.append(f"line {line}: high/low do not enclose open and close")
+    duplicated = times[times.duplicated(keep=False) & times.notna()]
+    if not duplicated.empty:
+        problems.append(f"duplicate times: {', '.join(sorted({t.isoformat() for t in duplicated}))[:200]}")
+    if problems:
+        raise CsvImportError(problems)
+    frame = numbers.astype(float)
+    frame.index = pd.DatetimeIndex(times, name="timestamp")
+    return frame.sort_index()
+
+
+def _parse_times(column: pd.Series) -> pd.Series:
+    """ISO dates or times (naive means UTC), or epoch milliseconds as exchanges export them."""
+    stripped = column.str.strip()
+    if stripped.str.fullmatch(r"\d{12,13}").all():
+        return pd.to_datetime(stripped.astype("int64"), unit="ms", utc=True)
+    return pd.to_datetime(stripped, utc=True, errors="coerce", format="ISO8601")

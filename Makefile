@@ -26,6 +26,7 @@ db: install
 	$(BIN)/flask db upgrade
 
 run: db
+	$(BIN)/flask market load-sample
 	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
 
 test: install-dev

@@ -22,6 +22,7 @@ def create_app(config=None):
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
+    register_templates(app)
     register_commands(app)
     register_apidocs(app)
     return app
@@ -64,7 +65,7 @@ def register_json(app):
 
 
 def register_extensions(app):
-    from .extensions import cache, cors, db, login_manager, migrate
+    from .extensions import cache, cors, csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
@@ -72,17 +73,28 @@ def register_extensions(app):
     cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
                   expose_headers=["Location", "Retry-After"])
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login_page" if "auth.login_page" in app.view_functions else None
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
 
     from .auth.sessions import load_user
 
     login_manager.user_loader(load_user)
+    # Pages are protected against CSRF; /api routes authenticate with bearer tokens and are not.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    csrf.init_app(app)
+
+    @app.before_request
+    def protect_pages():
+        from flask import request
+
+        if not request.path.startswith("/api/"):
+            csrf.protect()
 
 
 def register_blueprints(app):
-    from . import assets, auth, goals, health, market, portfolios, predictions, prices
+    from . import assets, auth, dashboard, goals, health, market, portfolios, predictions, prices
 
-    for module in (health, auth, goals, portfolios, assets, prices, market, predictions):
+    for module in (health, dashboard, auth, goals, portfolios, assets, prices, market, predictions):
         app.register_blueprint(module.bp)
 
 
@@ -90,6 +102,29 @@ def register_errors(app):
     from .errors import register_errors as register
 
     register(app)
+
+
+def register_templates(app):
+    from flask import send_from_directory
+    from flask_login import current_user
+
+    from .common.formatting import FILTERS
+    from .common.nav import nav_items
+
+    app.jinja_env.filters.update(FILTERS)
+
+    @app.context_processor
+    def layout():
+        return {"nav": nav_items(app, current_user.is_authenticated),
+                "market_source": app.config["MARKET_DATA_SOURCE"], "ccxt_exchange": app.config["CCXT_EXCHANGE"]}
+
+    @app.get("/vendor/plotly.min.js")
+    def plotly_js():
+        """plotly.js from the installed plotly package: same version as the figures, and no CDN."""
+        import plotly
+
+        folder = os.path.join(os.path.dirname(plotly.__file__), "package_data")
+        return send_from_directory(folder, "plotly.min.js", max_age=86400 * 30)
 
 
 def register_commands(app):

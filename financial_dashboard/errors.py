@@ -90,7 +90,11 @@ def error_response(code, description=None, fields=None, headers=None):
         response = jsonify(error_body(code, message, description, fields))
     else:
         template = "errors/%d.html" % code if code in (403, 404, 500) else "errors/error.html"
-        response = render_template(template, code=code, message=message, description=description)
+        try:
+            response = render_template(template, code=code, message=message, description=description)
+        except Exception:  # the error page itself failed: answer plainly rather than not at all
+            log.exception("Error page %s failed to render", template)
+            response = f"{code} {message}"
     response = (response, code, dict(headers or {}))
     return response
 

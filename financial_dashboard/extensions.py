@@ -5,6 +5,7 @@ from flask_cors import CORS
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 # Deterministic constraint names let Alembic create and drop them the same way on SQLite and PostgreSQL.
@@ -26,6 +27,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 cache = Cache()
 cors = CORS()
+csrf = CSRFProtect()
 
 
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import api  # noqa: E402,F401  (routes register themselves on import)
+from . import api, views  # noqa: E402,F401  (routes register themselves on import)

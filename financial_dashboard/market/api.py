@@ -69,7 +69,7 @@ def stock(ticker):
 def crypto(base, quote):
     """Price history, KPIs and indicators of a crypto pair such as BTC/USDT (ccxt)."""
     args = query_args(CryptoQuerySchema)
-    interval = args["interval"] or args["timeframe"]
+    interval = args.get("interval") or args["timeframe"]
     return _answer("crypto", f"{base}/{quote}", args["period"], interval, args["indicators"])
 
 
@@ -79,7 +79,7 @@ def crypto(base, quote):
 def crypto_pair(pair):
     """The same as /api/crypto/{base}/{quote}, with the pair written BASE-QUOTE (e.g. BTC-USDT)."""
     args = query_args(CryptoQuerySchema)
-    interval = args["interval"] or args["timeframe"]
+    interval = args.get("interval") or args["timeframe"]
     return _answer("crypto", pair, args["period"], interval, args["indicators"])
 
 

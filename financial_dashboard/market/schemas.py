@@ -18,7 +18,7 @@ class CryptoQuerySchema(StockQuerySchema):
         "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max."})
     timeframe = fields.String(load_default="1d", data_key="timeframe",
                               metadata={"description": "Bar size: 1h, 4h, 1d or 1w."})
-    interval = fields.String(load_default=None, metadata={"description": "Alias of timeframe."})
+    interval = fields.String(metadata={"description": "Alias of timeframe."})
 
 
 class BarSchema(BaseSchema):

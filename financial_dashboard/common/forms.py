@@ -1,0 +1,44 @@
+"""Forms validate through the same marshmallow schemas as the API, so each rule exists once.
+
+WTForms renders the fields and checks the CSRF token; ``load_form`` hands the submitted text to the
+schema and puts any messages back on the matching fields, keeping what the user typed.
+"""
+from flask_wtf import FlaskForm
+from marshmallow import ValidationError
+
+from ..errors import AppError
+
+
+def load_form(form: FlaskForm, schema, partial=False, **context):
+    """Validated data from ``form``, or None with the errors attached to the form's fields."""
+    if not form.validate_on_submit():
+        return None
+    declared = schema._declared_fields
+    data = {name: field.data for name, field in form._fields.items() if name in declared}
+    # An empty optional input means "not given" (or "clear it" where the schema allows null).
+    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    data = {k: (None if v == "" else v) for k, v in data.items()}
+    data = {k: v for k, v in data.items() if v is not None or declared[k].allow_none}
+    try:
+        return schema().load(data, partial=partial)
+    except ValidationError as error:
+        attach_errors(form, error.messages)
+        return None
+
+
+def attach_errors(form: FlaskForm, messages: dict):
+    for name, field_messages in messages.items():
+        target = form._fields.get(name)
+        text = field_messages if isinstance(field_messages, list) else [str(field_messages)]
+        if target is not None:
+            target.errors = list(target.errors) + text
+        else:
+            form.form_errors.extend(text)
+
+
+def service_error(form: FlaskForm, error: AppError):
+    """Show a service's refusal (duplicate name, wrong password) on the form."""
+    if error.fields:
+        attach_errors(form, error.fields)
+    else:
+        form.form_errors.append(error.description)

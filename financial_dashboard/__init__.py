@@ -8,7 +8,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 API_DESCRIPTION = (
     "JSON API of financial_dashboard. Authenticate with `POST /api/auth/token`, then click "
     "**Authorize** and enter `Bearer <token>`. Errors always have the shape "
-    '`{"error": {"code", "message", "description", "fields"}}`; invalid fields answer 422.'
+    '`{"error": {"code", "message", "description", "fields"}}`; invalid input answers 400 with a `fields` object.'
 )
 
 

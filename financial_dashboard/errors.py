@@ -56,9 +56,9 @@ class UnsupportedMediaType(AppError):
 
 
 class ValidationFailed(AppError):
-    """Invalid fields in a request body or query string; always 422 (documented in README)."""
+    """Invalid fields in a request body or query string: 400 with ``fields`` (documented in README)."""
 
-    code = 422
+    code = 400
 
 
 class ServiceUnavailable(AppError):

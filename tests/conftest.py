@@ -158,3 +158,64 @@ def anon(client):
 @pytest.fixture
 def today():
     return dt.date.today()
+
+
+# --- Shared by the issue-2 API suite (tests/api, tests/test_*.py) ---
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Real password hashing, but PBKDF2 with one round instead of scrypt's deliberate ~0.1 s per call.
+
+    ``check_password_hash`` reads the method from the stored hash, so checks stay real too.
+    test_auth undoes this once to check the production default.
+    """
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+
+    from financial_dashboard.auth import models
+
+    monkeypatch.setattr(models, "generate_password_hash",
+                        partial(generate_password_hash, method="pbkdf2:sha256:1"))
+
+
+@pytest.fixture
+def count_rows(app):
+    """``count_rows("goals")``: committed rows of a table, read on a connection of its own.
+
+    A separate connection sees only what was committed, so a request that left rows pending in the
+    session (or forgot to commit) cannot make a count look right.
+    """
+
+    def count(table):
+        with db.engine.connect() as conn:
+            return conn.scalar(sa.select(sa.func.count()).select_from(sa.table(table)))
+
+    return count
+
+
+@pytest.fixture
+def seed():
+    """Factory: through ``api``, create a goal, a portfolio holding one asset, and three prices of it.
+
+    Returns a dict of their ids: goal, portfolio, asset, prices (list, in date order), price (the first).
+    """
+
+    def make(api, portfolio_name="Main"):
+        def created(response):
+            assert response.status_code == 201, response.get_data(as_text=True)
+            return response.json
+
+        goal = created(api.post("/api/goals", json={
+            "title": "House", "target_amount": "50000.00", "current_savings": "1234.56", "target_date": "2030-06-30"}))
+        portfolio = created(api.post("/api/portfolios", json={"name": portfolio_name}))
+        asset = created(api.post(f"/api/portfolios/{portfolio['id']}/assets", json={
+            "name": "Apple", "type": "stock", "symbol": "AAPL", "quantity": "10",
+            "amount_invested": "1500.00", "purchase_date": "2024-01-02"}))
+        prices = created(api.post(f"/api/assets/{asset['id']}/prices", json=[
+            {"date": "2024-01-02", "price": "150.25"}, {"date": "2024-01-03", "price": "151.5"},
+            {"date": "2024-01-04", "price": "149.75"}]))["items"]
+        return {"goal": goal["id"], "portfolio": portfolio["id"], "asset": asset["id"],
+                "prices": [p["id"] for p in prices], "price": prices[0]["id"]}
+
+    return make

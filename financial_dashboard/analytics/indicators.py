@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 from ta.momentum import RSIIndicator
-from ta.trend import EMAIndicator, MACD, SMAIndicator
+from ta.trend import MACD, EMAIndicator, SMAIndicator
 from ta.volatility import BollingerBands
 
 # fillna=False everywhere: ta would otherwise paint warm-up bars with made-up

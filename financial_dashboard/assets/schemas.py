@@ -3,7 +3,7 @@ import datetime as dt
 
 from marshmallow import ValidationError, fields, post_load, validate
 
-from ..common.schemas import BaseSchema, Money, Quantity, trimmed
+from ..common.schemas import MAX_INT, BaseSchema, Money, Quantity, UTCDateTime, trimmed
 from .models import ASSET_TYPES
 
 SYMBOL = validate.Regexp(r"^[A-Za-z0-9.^=/\-]+$",
@@ -26,7 +26,7 @@ class AssetSchema(BaseSchema):
     quantity = Quantity(allow_none=True, metadata={"description": "Units held; omit to derive it from prices."})
     amount_invested = Money(required=True)
     purchase_date = fields.Date(required=True, validate=_not_future)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UTCDateTime(dump_only=True)
 
     @post_load
     def upper_symbol(self, data, **kwargs):
@@ -36,4 +36,5 @@ class AssetSchema(BaseSchema):
 
 
 class AssetUpdateSchema(AssetSchema):
-    portfolio_id = fields.Integer(metadata={"description": "Move the asset to another of your portfolios."})
+    portfolio_id = fields.Integer(validate=validate.Range(min=1, max=MAX_INT),
+                                  metadata={"description": "Move the asset to another of your portfolios."})

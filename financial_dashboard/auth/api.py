@@ -8,8 +8,14 @@ from ..common.openapi import api_doc
 from ..common.schemas import PageQuerySchema
 from . import bp, services
 from .models import User
-from .schemas import (CredentialsSchema, PasswordChangeSchema, PasswordConfirmSchema, ProfileUpdateSchema,
-                      TokenSchema, UserSchema)
+from .schemas import (
+    CredentialsSchema,
+    PasswordChangeSchema,
+    PasswordConfirmSchema,
+    ProfileUpdateSchema,
+    TokenSchema,
+    UserSchema,
+)
 from .tokens import admin_required, api_login_required
 
 user_schema = UserSchema()

@@ -1,9 +1,9 @@
 """Request and response schemas for accounts and tokens."""
 import datetime as dt
 
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, validate
 
-from ..common.schemas import BaseSchema, Money, NormalizedEmail, trimmed
+from ..common.schemas import BaseSchema, Money, NormalizedEmail, UTCDateTime, trimmed
 
 PASSWORD = dict(validate=validate.Length(min=8, max=256), load_only=True)
 
@@ -23,7 +23,7 @@ class UserSchema(BaseSchema):
     dob = fields.Date(allow_none=True, validate=_past_date, metadata={"description": "Date of birth."})
     monthly_income = Money(allow_none=True)
     role = fields.String(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UTCDateTime(dump_only=True)
 
 
 class ProfileUpdateSchema(BaseSchema):
@@ -41,7 +41,7 @@ class CredentialsSchema(BaseSchema):
 class TokenSchema(BaseSchema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True, metadata={"example": "bearer"})
-    expires_at = fields.DateTime(required=True)
+    expires_at = UTCDateTime(required=True)
 
 
 class PasswordChangeSchema(BaseSchema):

@@ -11,13 +11,14 @@ from .schemas import PageQuerySchema
 def json_body(schema, *, partial=False, allow_many=False):
     """Validate the JSON body with ``schema``; returns a dict, or a list of dicts when ``allow_many``.
 
-    415 when the body is not declared as JSON, 400 when it does not parse, 422 when fields are invalid.
+    415 when the body is not declared as JSON, 400 when it does not parse or when fields are invalid
+    (then with ``fields`` naming each problem).
     """
     if not request.is_json:
         raise UnsupportedMediaType("Send the body as JSON with 'Content-Type: application/json'.")
     try:
         data = request.get_json()
-    except WerkzeugBadRequest:
+    except (WerkzeugBadRequest, RecursionError):  # the parser recurses: absurdly deep nesting exhausts the stack
         raise BadRequest("The request body is not valid JSON.") from None
     many = allow_many and isinstance(data, list)
     if many and not data:
@@ -29,7 +30,7 @@ def json_body(schema, *, partial=False, allow_many=False):
 
 
 def query_args(schema):
-    """Validate the query string with ``schema`` (422 listing the bad parameters)."""
+    """Validate the query string with ``schema`` (400 listing the bad parameters)."""
     try:
         return schema().load(request.args)
     except ValidationError as error:

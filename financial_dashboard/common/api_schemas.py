@@ -10,7 +10,7 @@ class ErrorDetailSchema(Schema):
     description = fields.String(metadata={"example": "Goal 12 does not exist."})
     fields_ = fields.Dict(data_key="fields", keys=fields.String(),
                           values=fields.List(fields.String()),
-                          metadata={"description": "Per-field validation messages (422 only)."})
+                          metadata={"description": "Per-field validation messages (validation errors only)."})
 
 
 class ErrorSchema(Schema):

@@ -31,7 +31,7 @@ def _clean(value):
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, decimal.Decimal):
-        return _plain_decimal(value.normalize()) if value.is_finite() else None
+        return _plain_decimal(value) if value.is_finite() else None
     if isinstance(value, dict):
         return {key: _clean(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -39,11 +39,15 @@ def _clean(value):
     return value
 
 
-def _plain_decimal(value: decimal.Decimal) -> decimal.Decimal:
-    # normalize() turns 100.00 into 1E+2; quantizing to 0 places writes it back as 100.
-    if value == value.to_integral_value():
-        return value.quantize(decimal.Decimal(1))
-    return value
+def _plain_decimal(value: decimal.Decimal) -> simplejson.RawJSON:
+    """The exact digits without trailing zeros or an exponent (str() writes a satoshi as 1E-8).
+
+    Formatted rather than normalize()d, which would round to the context's 28 digits.
+    """
+    if value.is_zero():
+        return simplejson.RawJSON("0")
+    text = format(value, "f")
+    return simplejson.RawJSON(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 class DecimalJSONProvider(JSONProvider):
@@ -64,4 +68,3 @@ class DecimalJSONProvider(JSONProvider):
         obj = self._prepare_response_obj(args, kwargs)
         indent = 2 if self._app.debug else None
         return self._app.response_class(self.dumps(obj, indent=indent) + "\n", mimetype="application/json")
-

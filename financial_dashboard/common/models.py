@@ -9,7 +9,7 @@ def utcnow() -> dt.datetime:
 
 
 class UTCDateTime(sa.types.TypeDecorator):
-    """A timestamp stored in UTC that always reads back timezone-aware (SQLite forgets the zone)."""
+    """A timestamp stored in UTC that always reads back as an aware UTC datetime (SQLite forgets the zone)."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
@@ -20,9 +20,12 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(dt.timezone.utc) if value is not None else None
 
     def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        # PostgreSQL answers in the session's time zone, which depends on the server's settings.
+        return value.astimezone(dt.timezone.utc)
 
 
 # SQL NUMERIC everywhere money or prices are stored: exact on PostgreSQL; SQLite keeps 15 significant digits.

@@ -19,7 +19,7 @@ def api_doc(tag, *, body=None, query=None, response=None, status=200, errors=(),
     """Attach an OpenAPI description to a view; the docstring's first line is its summary.
 
     ``body``/``query``/``response`` are marshmallow schema classes; ``errors`` the 4xx/5xx codes the
-    route can answer besides 401 (added when ``auth``), 415 and 422 (added when it takes a body).
+    route can answer besides 401 (added when ``auth``), 400 and 415 (added when it takes a body).
     """
 
     def decorate(view):
@@ -62,9 +62,9 @@ def _operation(view, rule, plugin):
                                         "\n\nThe body may also be a JSON list of such objects.").strip()
         operation["consumes"] = ["application/json"]
         operation["parameters"].append({"in": "body", "name": "body", "required": True, "schema": body_schema})
-        errors |= {400, 415, 422}
+        errors |= {400, 415}
     if doc["query"] is not None:
-        errors.add(422)
+        errors.add(400)
     if doc["auth"]:
         operation["security"] = [{"bearer": []}]
         errors.add(401)

@@ -4,6 +4,8 @@ import decimal
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 MAX_PER_PAGE = 100
+# Ids and page numbers are SQL INTEGERs: a larger number cannot name a row, and the drivers refuse to bind it.
+MAX_INT = 2**31 - 1
 
 
 class BaseSchema(Schema):
@@ -35,7 +37,10 @@ class Exact(fields.Decimal):
 
     def _validated(self, value):
         num = super()._validated(value)
-        if -num.as_tuple().exponent > self.max_places and num != num.quantize(decimal.Decimal(1).scaleb(-self.max_places)):
+        # Read the digits instead of quantizing: quantize() fails on numbers longer than the context precision.
+        _, digits, exponent = num.as_tuple()
+        extra = -exponent - self.max_places
+        if extra > 0 and any(digits[-extra:]):
             raise ValidationError(f"At most {self.max_places} decimal places.")
         return num
 
@@ -62,7 +67,7 @@ def Quantity(**kwargs):
 
 
 class PageQuerySchema(QuerySchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_INT))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
@@ -84,3 +89,12 @@ class NormalizedEmail(fields.Email):
         if isinstance(value, str):
             value = value.strip().lower()
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UTCDateTime(fields.DateTime):
+    """A timestamp written as ISO 8601 in UTC with a ``Z``, the same way everywhere in the API."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        from .jsonprovider import to_utc_iso
+
+        return None if value is None else to_utc_iso(value)

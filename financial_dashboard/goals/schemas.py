@@ -1,7 +1,7 @@
 """Request and response schemas for goals."""
 from marshmallow import fields
 
-from ..common.schemas import BaseSchema, Money, QuerySchema, trimmed
+from ..common.schemas import BaseSchema, Money, UTCDateTime, trimmed
 
 
 class GoalSchema(BaseSchema):
@@ -10,7 +10,7 @@ class GoalSchema(BaseSchema):
     target_amount = Money(required=True, min_inclusive=False)
     current_savings = Money(load_default=0)
     target_date = fields.Date(required=True, metadata={"description": "ISO date, e.g. 2027-06-30."})
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UTCDateTime(dump_only=True)
 
 
 class GoalUpdateSchema(GoalSchema):

@@ -8,8 +8,8 @@ UP, DOWN = "#198754", "#dc3545"
 
 def market_figure(payload: dict) -> str:
     """Candlesticks with volume, MA 20/50 and Bollinger bands, then RSI and MACD panels; as JSON."""
-    from plotly.subplots import make_subplots
     import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
 
     history = payload["history"]
     dates = [bar["date"] for bar in history]

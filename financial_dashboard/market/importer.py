@@ -3,6 +3,8 @@
 Pure pandas: every bad row is reported with its line number, and nothing is returned unless all rows
 are good, so an import is all or nothing.
 """
+import warnings
+
 import pandas as pd
 
 from .providers.base import OHLCV_COLUMNS
@@ -21,9 +23,18 @@ class CsvImportError(ValueError):
 def read_ohlcv_csv(source) -> pd.DataFrame:
     """Parse ``source`` (path or file object) into a UTC-indexed OHLCV frame, or raise CsvImportError."""
     try:
-        raw = pd.read_csv(source, dtype=str, skipinitialspace=True)
+        with warnings.catch_warnings():
+            # index_col=False: a delimiter at the end of each line is not an index column; more values than
+            # columns in the first row would then be cut off with only a ParserWarning, so that is an error.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(source, dtype=str, skipinitialspace=True, index_col=False, skip_blank_lines=False)
+    except pd.errors.ParserWarning:
+        raise CsvImportError(["Not a readable CSV file: a row has more values than the header has columns."]) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise CsvImportError([f"Not a readable CSV file: {error}"]) from None
+    # Blank lines are read as empty rows and dropped here, so that line numbers stay the editor's.
+    raw = raw.dropna(how="all")
+    lines = pd.Series(raw.index + 2, index=raw.index)  # line 1 is the header
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     time_column = next((c for c in TIME_COLUMNS if c in raw.columns), None)
     missing = [c for c in ("open", "high", "low", "close") if c not in raw.columns]
@@ -38,7 +49,7 @@ def read_ohlcv_csv(source) -> pd.DataFrame:
     times = _parse_times(raw[time_column])
     numbers = raw[list(OHLCV_COLUMNS)].apply(lambda column: pd.to_numeric(column.str.replace(",", ""), errors="coerce"))
     problems = []
-    for position, line in enumerate(range(2, len(raw) + 2)):  # line 1 is the header
+    for position, line in enumerate(lines):
         row = numbers.iloc[position]
         if pd.isna(times.iloc[position]):
             problems.append(f"line {line}: {raw[time_column].iloc[position]!r} is not a date or time")
@@ -49,9 +60,9 @@ def read_ohlcv_csv(source) -> pd.DataFrame:
             problems.append(f"line {line}: prices must be positive and volume not negative")
         elif row["high"] < max(row["open"], row["close"], row["low"]) or row["low"] > min(row["open"], row["close"]):
             problems.append(f"line {line}: high/low do not enclose open and close")
-    duplicated = times[times.duplicated(keep=False) & times.notna()]
-    if not duplicated.empty:
-        problems.append(f"duplicate times: {', '.join(sorted({t.isoformat() for t in duplicated}))[:200]}")
+    duplicated = times.notna() & times.duplicated(keep=False)
+    for time, group in lines[duplicated].groupby(times[duplicated]):
+        problems.append(f"lines {', '.join(map(str, group))}: duplicate time {time.isoformat()}")
     if problems:
         raise CsvImportError(problems)
     frame = numbers.astype(float)

@@ -15,6 +15,11 @@ def _labels(index: pd.DatetimeIndex, interval: str) -> list[str]:
     return [to_utc_iso(ts.to_pydatetime()) for ts in index]
 
 
+def _significant(value: float, digits: int = 12) -> float:
+    """Trim float noise by significant digits: decimal places would erase a coin priced at 0.00000912."""
+    return float(f"{value:.{digits}g}")
+
+
 def _timestamp(value):
     return None if value is None or pd.isna(value) else to_utc_iso(pd.Timestamp(value).to_pydatetime())
 
@@ -23,7 +28,7 @@ def market_payload(bars: Bars, indicator_names=()) -> dict:
     frame = bars.frame
     close = frame["close"]
     kpis = compute_kpis(frame, periods_per_year=bars.bars_per_year)
-    kpis = {name: round(value, 6) if isinstance(value, float) else value for name, value in kpis.items()}
+    kpis = {name: _significant(value) if isinstance(value, float) else value for name, value in kpis.items()}
     kpis["start"], kpis["end"] = _timestamp(kpis.get("start")), _timestamp(kpis.get("end"))
     columns = {name: series_to_list(frame[name]) for name in ("open", "high", "low", "close", "volume")}
     history = [dict(zip(("date", *columns), row)) for row in zip(_labels(frame.index, bars.interval),

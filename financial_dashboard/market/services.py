@@ -8,7 +8,6 @@ Order of business for ``get_bars``:
 Later features (price sync, forecasts) read bars through here too.
 """
 import dataclasses
-import datetime as dt
 import logging
 import re
 import time
@@ -195,7 +194,12 @@ def load_bars(source, symbol, interval, start=None, end=None) -> pd.DataFrame:
 
 
 def store_bars(source: str, symbol: str, interval: str, frame: pd.DataFrame, commit: bool = True) -> int:
-    """Upsert bars on (source, symbol, interval, ts); returns the number of rows written."""
+    """Upsert bars on (source, symbol, interval, ts); returns the number of rows written.
+
+    The columns are NOT NULL (and SQLite stores NaN as NULL): a bar missing a price is not kept, and a
+    missing volume is kept as 0, as Yahoo reports it for instruments without volume.
+    """
+    frame = frame.dropna(subset=["open", "high", "low", "close"]).fillna({"volume": 0.0})
     if frame.empty:
         return 0
     rows = [{"source": source, "symbol": symbol, "interval": interval, "ts": ts.to_pydatetime(),

@@ -36,6 +36,7 @@ class Config:
     CORS_ORIGINS = _csv(os.environ.get("CORS_ORIGINS", ""))
     REDIS_URL = os.environ.get("REDIS_URL") or None
     API_TOKEN_TTL = timedelta(hours=_float("API_TOKEN_TTL_HOURS", 24 * 30))
+    RISK_FREE_RATE_PCT = _float("RISK_FREE_RATE_PCT", 0)
     MARKET_DATA_SOURCE = os.environ.get("MARKET_DATA_SOURCE", "live").lower()
     CCXT_EXCHANGE = os.environ.get("CCXT_EXCHANGE", "binance")
     MARKET_TIMEOUT_S = _float("MARKET_TIMEOUT_S", 10)

@@ -130,9 +130,10 @@ def register_templates(app):
 def register_commands(app):
     from .auth.cli import users_cli
     from .market.cli import market_cli
+    from .prices.cli import prices_cli
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(market_cli)
+    for group in (users_cli, market_cli, prices_cli):
+        app.cli.add_command(group)
 
 
 def register_apidocs(app):

@@ -23,7 +23,13 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from financial_dashboard.analytics.valuation import AssetPosition, daily_values, price_series, value_on
+from financial_dashboard.analytics.valuation import (
+    AssetPosition,
+    calendar_days,
+    price_series,
+    value_on,
+    values_on_days,
+)
 
 CALENDAR_DAYS = 365
 ONE_DAY = dt.timedelta(days=1)
@@ -83,19 +89,20 @@ def portfolio_series(positions: Sequence[AssetPosition], start: dt.date, end: dt
     start, end = _day(start), _day(end)
     if end < start:
         raise ValueError("The end date must not be before the start date.")
-    days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
+    day_numbers = calendar_days(start, end)
+    days = pd.DatetimeIndex(day_numbers.astype("datetime64[ns]"))
     value = np.zeros(len(days))
     for position in positions:
-        value += daily_values(position, start, end).to_numpy()
-    bought = pd.Series(
-        [p.amount_invested for p in positions],
-        index=pd.DatetimeIndex([pd.Timestamp(p.purchase_date) for p in positions]),
-        dtype="float64",
-    ).groupby(level=0).sum()
-    flow = bought.reindex(days, fill_value=0.0)
-    # Holdings bought before the window still count as invested from its first day.
-    invested = bought.cumsum().reindex(days.union(bought.index)).ffill().reindex(days).fillna(0.0)
-    return pd.DataFrame({"value": value, "invested": invested.to_numpy(), "flow": flow.to_numpy()}, index=days)
+        value += values_on_days(position, day_numbers)
+    bought_on = np.array([p.purchase_date for p in positions], dtype="datetime64[D]")
+    order = np.argsort(bought_on, kind="stable")
+    bought_on = bought_on[order]
+    running = np.concatenate([[0.0], np.cumsum([positions[i].amount_invested for i in order])])
+    # Cost of everything bought on or before each day, and of what was bought that very day;
+    # holdings bought before the window count as invested from its first day.
+    invested = running[np.searchsorted(bought_on, day_numbers, side="right")]
+    flow = invested - running[np.searchsorted(bought_on, day_numbers, side="left")]
+    return pd.DataFrame({"value": value, "invested": invested, "flow": flow}, index=days)
 
 
 def simple_return(value: float, invested: float) -> float | None:
@@ -185,7 +192,7 @@ def xirr(cashflows: Iterable[tuple[dt.date, float]]) -> float | None:
     return None if log_growth is None else _finite(np.expm1(log_growth))
 
 
-def annualize(total_return: float | None, days: int | float | None) -> float | None:
+def annualize(total_return: float | None, days: float | None) -> float | None:
     """(1 + r)^(365 / days) - 1 for periods longer than a year; None otherwise, since
     stretching a shorter period to a year would extrapolate rather than measure."""
     if total_return is None or days is None or days <= CALENDAR_DAYS or total_return <= -1:
@@ -417,6 +424,8 @@ def performance_report(
     for key, figure in figures.items():
         if figure is None:
             reasons[key] = why_missing[key]
+    if days is None:
+        reasons["days"] = "no capital was invested during the period"
 
     allocation = _allocation(held, value)
     if not value > 0:

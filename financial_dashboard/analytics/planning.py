@@ -124,7 +124,8 @@ def project(
     end: dt.date,
 ) -> list[dict[str, Any]]:
     """Projected balance on ``start``, on the same day of each later month (clamped to the
-    month's end) up to ``end``, and on ``end`` itself when it falls between two of them."""
+    month's end) up to ``end``, and on ``end`` itself when it falls between two of them
+    (only ``start`` when ``end`` is not later). Balances use ``future_value``."""
     current, monthly = float(current), float(monthly or 0)
     rate = monthly_rate(annual_return_pct)
     points = [{"date": start, "balance": _cents(current)}]

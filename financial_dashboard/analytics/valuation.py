@@ -23,33 +23,50 @@ BAD_PURCHASE_PRICE = "the purchase price is not positive"
 
 
 def _day(value: Any) -> dt.date:
-    # Timestamps and datetimes are also dates; compare by calendar day only.
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
+    # Datetimes (and pandas Timestamps) are also dates but do not compare with them;
+    # everything here works by calendar day.
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+_EMPTY = pd.Series([], index=pd.DatetimeIndex([]), dtype="float64")
 
 
 def price_series(series: pd.Series | None) -> pd.Series:
     """A float Series on a sorted, tz-naive, midnight DatetimeIndex with NaNs dropped."""
     if series is None or len(series) == 0:
-        return pd.Series([], index=pd.DatetimeIndex([]), dtype="float64")
+        return _EMPTY.copy(deep=False)
+    index = series.index
+    if (
+        isinstance(index, pd.DatetimeIndex) and index.tz is None and series.dtype == "float64"
+        and index.is_monotonic_increasing and index.is_normalized and not np.isnan(series.to_numpy()).any()
+    ):
+        return series  # already clean: skip the copies, they dominate a 50-asset report
     # Database rows arrive as Decimals (object dtype) and dates; normalise once here so
     # every look-up below can use a fast searchsorted on an ordered index.
+    try:
+        closes = np.asarray(series.to_numpy(), dtype="float64")
+    except (TypeError, ValueError):  # None or text among the values
+        closes = pd.to_numeric(series.to_numpy(), errors="coerce").astype("float64")
     index = pd.DatetimeIndex(pd.to_datetime(series.index))
     if index.tz is not None:
         index = index.tz_localize(None)
-    clean = pd.Series(pd.to_numeric(series.to_numpy(), errors="coerce"), index=index.normalize())
-    clean = clean.astype("float64").dropna()
-    if not clean.index.is_monotonic_increasing:
-        clean = clean.sort_index(kind="stable")
-    return clean
+    days = index.to_numpy().astype("datetime64[D]")  # a bar's time of day does not matter
+    keep = ~np.isnan(closes)
+    days, closes = days[keep], closes[keep]
+    if len(days) > 1 and (np.diff(days) < np.timedelta64(0, "D")).any():
+        order = np.argsort(days, kind="stable")
+        days, closes = days[order], closes[order]
+    return pd.Series(closes, index=pd.DatetimeIndex(days.astype("datetime64[ns]")), dtype="float64")
 
 
 @dataclass
 class AssetPosition:
-    """One holding: what was bought, when, for how much, and its price and split history."""
+    """One holding: what was bought, when, for how much, and its price and split history.
+
+    Money may arrive as Decimal and the series with Decimal values or date/tz-aware indexes:
+    everything is converted to floats on a tz-naive daily index on construction, so treat
+    the fields as read-only afterwards.
+    """
 
     id: Any
     name: str
@@ -70,6 +87,8 @@ class AssetPosition:
 
 def split_factor(splits: pd.Series | None, after: dt.date) -> float:
     """The product of the split ratios dated strictly after ``after`` (4.0 = 4-for-1)."""
+    if splits is None or len(splits) == 0:
+        return 1.0
     splits = price_series(splits)
     ratios = splits[splits.index > pd.Timestamp(_day(after))]
     # yfinance's "Stock Splits" column holds 0.0 on days without a split; a ratio must be
@@ -149,19 +168,33 @@ def current_value(position: AssetPosition, as_of: dt.date) -> dict[str, Any]:
     return value_on(position, as_of)
 
 
-def daily_values(position: AssetPosition, start: dt.date, end: dt.date) -> pd.Series:
-    """The value at every calendar day's close in [start, end]: forward-filled prices,
-    0 before the purchase date, the amount invested on days without a known price."""
-    days = pd.date_range(pd.Timestamp(_day(start)), pd.Timestamp(_day(end)), freq="D")
+def values_on_days(position: AssetPosition, days: np.ndarray) -> np.ndarray:
+    """``daily_values`` as a bare array for ascending ``datetime64[D]`` days, so a portfolio
+    sums its holdings without building a pandas object per holding."""
     held, _ = units(position)
     values = np.full(len(days), position.amount_invested, dtype="float64")
     prices = position.prices
     if held is not None and not prices.empty:
         # One vectorised "last price on or before" for all days: a portfolio of 50 assets
         # over years must stay well inside the API's time budget.
-        at = prices.index.searchsorted(days, side="right") - 1
+        at = np.searchsorted(prices.index.to_numpy().astype("datetime64[D]"), days, side="right") - 1
         known = at >= 0
         values[known] = held * prices.to_numpy()[at[known]]
         values[~np.isfinite(values)] = position.amount_invested
-    values[days < pd.Timestamp(position.purchase_date)] = 0.0
-    return pd.Series(values, index=days, name=position.name, dtype="float64")
+    values[days < np.datetime64(position.purchase_date, "D")] = 0.0
+    return values
+
+
+def calendar_days(start: dt.date, end: dt.date) -> np.ndarray:
+    """Every day from ``start`` to ``end`` inclusive as ``datetime64[D]``."""
+    return np.arange(np.datetime64(_day(start), "D"), np.datetime64(_day(end), "D") + 1)
+
+
+def daily_values(position: AssetPosition, start: dt.date, end: dt.date) -> pd.Series:
+    """The value at every calendar day's close in [start, end]: forward-filled prices,
+    0 before the purchase date, the amount invested on days without a known price."""
+    days = calendar_days(start, end)
+    return pd.Series(
+        values_on_days(position, days), index=pd.DatetimeIndex(days.astype("datetime64[ns]")),
+        name=position.name, dtype="float64",
+    )

@@ -6,4 +6,4 @@ from ..common.nav import add_nav
 bp = Blueprint("dashboard", __name__)
 add_nav(bp, "Dashboard", "dashboard.index", order=10)
 
-from . import views  # noqa: E402,F401
+from . import api, views  # noqa: E402,F401

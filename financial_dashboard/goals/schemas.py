@@ -1,17 +1,67 @@
-"""Request and response schemas for goals."""
-from marshmallow import fields
+"""Request and response schemas for goals and their contributions."""
+import decimal
 
-from ..common.schemas import BaseSchema, Money, UTCDateTime, trimmed
+from marshmallow import fields, validate
+
+from ..common.schemas import MAX_INT, BaseSchema, Exact, Money, UTCDateTime, trimmed
+
+STATUSES = ("achieved", "on_track", "at_risk", "behind", "overdue")
 
 
 class GoalSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     title = trimmed(120, required=True)
     target_amount = Money(required=True, min_inclusive=False)
-    current_savings = Money(load_default=0)
+    current_savings = Money(load_default=0, metadata={
+        "description": "Saved so far; for a goal funded by a portfolio, that portfolio's current value."})
     target_date = fields.Date(required=True, metadata={"description": "ISO date, e.g. 2027-06-30."})
+    monthly_contribution = Money(allow_none=True, metadata={"description": "What you plan to add each month."})
+    expected_annual_return_pct = Exact(places=2, minimum=decimal.Decimal(-50), maximum=decimal.Decimal(100),
+                                       allow_none=True, metadata={"description": "e.g. 5 for 5 % a year."})
+    portfolio_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_INT), metadata={
+        "description": "One of your portfolios that funds this goal: its value becomes the savings."})
     created_at = UTCDateTime(dump_only=True)
+    # The plan, computed on every read (see analytics/planning.py and README).
+    progress_pct = fields.Float(dump_only=True)
+    remaining = fields.Float(dump_only=True)
+    months_left = fields.Float(dump_only=True)
+    required_monthly = fields.Float(dump_only=True, allow_none=True,
+                                    metadata={"description": "Monthly amount to reach the target by the date, no growth."})
+    required_monthly_with_return = fields.Float(dump_only=True, allow_none=True)
+    required_share_of_income_pct = fields.Float(dump_only=True, allow_none=True)
+    months_to_target = fields.Float(dump_only=True, allow_none=True, metadata={
+        "description": "n = ln((T + P/i) / (S + P/i)) / ln(1 + i) at the current contribution P."})
+    projected_at_target_date = fields.Float(dump_only=True, allow_none=True)
+    projected_pct = fields.Float(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
+    reasons = fields.Dict(dump_only=True, keys=fields.String(), values=fields.String())
 
 
 class GoalUpdateSchema(GoalSchema):
     current_savings = Money()
+
+
+class ContributionSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    goal_id = fields.Integer(dump_only=True)
+    amount = Money(required=True, minimum=decimal.Decimal(-(10**12)), metadata={
+        "description": "Positive adds to the savings, negative withdraws (never below zero)."})
+    date = fields.Date(required=True)
+    note = trimmed(200, allow_none=True, min_length=0)
+    created_at = UTCDateTime(dump_only=True)
+    current_savings = Money(dump_only=True, metadata={"description": "The goal's savings after this change."})
+
+
+class ProjectionPointSchema(BaseSchema):
+    date = fields.Date()
+    balance = fields.Float()
+
+
+class ProjectionSchema(BaseSchema):
+    goal_id = fields.Integer()
+    target_amount = fields.Float()
+    target_date = fields.Date()
+    projected = fields.List(fields.Nested(ProjectionPointSchema))
+    contributions = fields.List(fields.Nested(ContributionSchema))
+    actual = fields.List(fields.Nested(ProjectionPointSchema), metadata={
+        "description": "Savings after each recorded contribution, in date order."})

@@ -1,11 +1,18 @@
-"""Goal logic, always scoped to one user."""
+"""Goal logic, always scoped to one user: CRUD, contributions, and the plan of every goal."""
+import datetime as dt
+import decimal
+
 import sqlalchemy as sa
 
+from ..analytics.planning import goal_plan, project
 from ..common.ownership import apply_changes, first_or_404
+from ..errors import BadRequest
 from ..extensions import db
-from .models import Goal
+from ..portfolios.models import Portfolio
+from .models import Contribution, Goal
 
-EDITABLE = ("title", "target_amount", "current_savings", "target_date")
+EDITABLE = ("title", "target_amount", "current_savings", "target_date", "monthly_contribution",
+            "expected_annual_return_pct", "portfolio_id")
 
 
 def goals_of(user):
@@ -16,14 +23,25 @@ def get_goal(user, goal_id: int) -> Goal:
     return first_or_404(sa.select(Goal).where(Goal.id == goal_id, Goal.user_id == user.id), "Goal", goal_id)
 
 
+def _check_portfolio(user, portfolio_id):
+    if portfolio_id is None:
+        return
+    owned = db.session.scalar(sa.select(Portfolio.id).where(Portfolio.id == portfolio_id, Portfolio.user_id == user.id))
+    if owned is None:
+        raise BadRequest("The funding portfolio does not exist.",
+                         fields={"portfolio_id": [f"Portfolio {portfolio_id} does not exist."]})
+
+
 def create_goal(user, data: dict) -> Goal:
+    _check_portfolio(user, data.get("portfolio_id"))
     goal = Goal(user_id=user.id, **data)
     db.session.add(goal)
     db.session.commit()
     return goal
 
 
-def update_goal(goal: Goal, changes: dict) -> Goal:
+def update_goal(user, goal: Goal, changes: dict) -> Goal:
+    _check_portfolio(user, changes.get("portfolio_id"))
     apply_changes(goal, changes, EDITABLE)
     db.session.commit()
     return goal
@@ -32,3 +50,85 @@ def update_goal(goal: Goal, changes: dict) -> Goal:
 def delete_goal(goal: Goal) -> None:
     db.session.delete(goal)
     db.session.commit()
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+class Planner:
+    """Computes goal plans for one user, valuing their portfolios at most once per request."""
+
+    def __init__(self, user):
+        self.user = user
+        self._values = None
+
+    def savings(self, goal: Goal) -> decimal.Decimal:
+        if goal.portfolio_id is None:
+            return goal.current_savings
+        if self._values is None:
+            from ..portfolios.valuation import portfolio_values
+
+            self._values = portfolio_values(self.user)
+        value = self._values.get(goal.portfolio_id, {}).get("value", 0)
+        return decimal.Decimal(str(value)).quantize(decimal.Decimal("0.01"))
+
+    def plan(self, goal: Goal) -> dict:
+        current = self.savings(goal)
+        plan = goal_plan(goal.target_amount, current, goal.target_date, today(), goal.monthly_contribution,
+                         goal.expected_annual_return_pct, self.user.monthly_income)
+        return {"current_savings": current, **plan}
+
+
+def contributions_of(goal: Goal):
+    return sa.select(Contribution).where(Contribution.goal_id == goal.id).order_by(Contribution.date, Contribution.id)
+
+
+def get_contribution(goal: Goal, contribution_id: int) -> Contribution:
+    select = sa.select(Contribution).where(Contribution.id == contribution_id, Contribution.goal_id == goal.id)
+    return first_or_404(select, "Contribution", contribution_id)
+
+
+def _move_savings(goal: Goal, amount: decimal.Decimal, field="amount"):
+    if goal.portfolio_id is not None:
+        raise BadRequest("This goal follows its portfolio's value; add money to the portfolio instead.")
+    new = goal.current_savings + amount
+    if new < 0:
+        raise BadRequest("Savings cannot go below zero.", fields={
+            field: [f"Only {goal.current_savings} is saved; this would leave {new}."]})
+    goal.current_savings = new
+
+
+def add_contribution(goal: Goal, data: dict) -> Contribution:
+    """Record money in (positive) or out (negative) and move the goal's savings with it, atomically."""
+    if data["amount"] == 0:
+        raise BadRequest("A contribution of zero changes nothing.", fields={"amount": ["Must not be zero."]})
+    _move_savings(goal, data["amount"])
+    contribution = Contribution(goal_id=goal.id, **data)
+    db.session.add(contribution)
+    db.session.commit()
+    return contribution
+
+
+def delete_contribution(goal: Goal, contribution: Contribution) -> None:
+    """Undo a contribution: its amount leaves the savings again (refused if that would go below zero)."""
+    _move_savings(goal, -contribution.amount)
+    db.session.delete(contribution)
+    db.session.commit()
+
+
+def projection(goal: Goal, planner: Planner) -> dict:
+    """Month-by-month projected balance to the target date, beside the contributions made so far."""
+    current = planner.savings(goal)
+    start = today()
+    projected = project(current, goal.monthly_contribution or 0, goal.expected_annual_return_pct, start,
+                        max(goal.target_date, start))
+    contributions = db.session.scalars(contributions_of(goal)).all()
+    # Savings before the first recorded contribution, then after each one, in date order.
+    balance = current - sum((c.amount for c in contributions), decimal.Decimal(0))
+    actual = []
+    for c in contributions:
+        balance += c.amount
+        actual.append({"date": c.date, "balance": float(balance)})
+    return {"goal_id": goal.id, "target_amount": float(goal.target_amount), "target_date": goal.target_date,
+            "projected": projected, "contributions": contributions, "actual": actual}

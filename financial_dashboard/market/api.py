@@ -5,6 +5,8 @@ Market data is public information, so these routes need no account; answers are 
 """
 import time
 
+from flask import current_app
+
 from ..analytics.indicators import ALLOWED_INDICATORS
 from ..analytics.kpis import KPI_DEFINITIONS
 from ..common.api import query_args
@@ -42,16 +44,18 @@ def _indicator_names(raw: str) -> tuple[str, ...]:
 def _answer(kind: str, symbol: str, period: str, interval: str, indicators: str):
     names = _indicator_names(indicators)
     source, symbol = services.validate_request(kind, symbol, period, interval)
-    key = f"answer:{kind}:{source}:{symbol}:{period}:{interval}:{','.join(names)}"
-    payload = cache.get(key)
-    if payload is None:
+    key = f"answer:json:{kind}:{source}:{symbol}:{period}:{interval}:{','.join(names)}"
+    body = cache.get(key)
+    if body is None:
         bars = services.get_bars(kind, symbol, period, interval)
-        payload = market_payload(bars, names)
+        # Cached as the JSON text: encoding the payload again (NaN cleaning included) would cost more
+        # than everything else a cached request does.
+        body = current_app.json.response(market_payload(bars, names)).get_data()
         # Never outlive the bars this answer was built from.
         remaining = int(bars.expires - time.time())
         if remaining > 0:
-            cache.set(key, payload, timeout=remaining)
-    return payload
+            cache.set(key, body, timeout=remaining)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.get("/api/stock/<ticker>")

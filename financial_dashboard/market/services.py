@@ -8,6 +8,7 @@ Order of business for ``get_bars``:
 Later features (price sync, forecasts) read bars through here too.
 """
 import dataclasses
+import datetime as dt
 import logging
 import re
 import time
@@ -115,21 +116,32 @@ def window(period: str, end: pd.Timestamp) -> tuple[pd.Timestamp | None, pd.Time
 
 
 def get_bars(kind: str, symbol: str, period: str = "60d", interval: str = "1d") -> Bars:
-    """Bars for a validated request: cached, fetched (and stored), or stale from the store."""
+    """Bars of the last ``period``: cached, fetched (and stored), or stale from the store."""
     source, symbol = validate_request(kind, symbol, period, interval)
+    return _bars(kind, source, symbol, interval, period=period)
+
+
+def get_bars_between(kind: str, symbol: str, start: dt.date, end: dt.date, interval: str = "1d") -> Bars:
+    """Bars from ``start`` to ``end`` inclusive (price sync, benchmarks), through the same path."""
+    source, symbol = validate_request(kind, symbol, "max", interval)
+    return _bars(kind, source, symbol, interval, between=(start, end))
+
+
+def _bars(kind, source, symbol, interval, period=None, between=None) -> Bars:
+    label = period or f"{between[0].isoformat()}..{between[1].isoformat()}"
     ttl = current_app.config["CACHE_DEFAULT_TIMEOUT"]
-    key = f"ohlc:{source}:{symbol}:{period}:{interval}"
+    key = f"ohlc:{source}:{symbol}:{label}:{interval}"
     hit = cache.get(key)
     if hit is not None:
-        return Bars(kind, symbol, source, period, interval, hit["frame"], expires=hit["expires"])
+        return Bars(kind, symbol, source, label, interval, hit["frame"], expires=hit["expires"])
     down_key = f"down:{source}:{symbol}:{interval}"
     down = cache.get(down_key)
     if down is None:
         try:
-            frame = _fetch(source, symbol, period, interval)
+            frame = _fetch(source, symbol, interval, period, between)
         except providers_base.SymbolNotFound as error:
             # A symbol the provider does not know may still have bars the user imported.
-            imported = _from_store(kind, source, symbol, period, interval, None, sources=("import",))
+            imported = _from_store(kind, source, symbol, label, interval, None, sources=("import",), between=between)
             if imported is None:
                 raise NotFound(error.message or f"{symbol} is not known to {source}.") from None
             return imported
@@ -143,19 +155,27 @@ def get_bars(kind: str, symbol: str, period: str = "60d", interval: str = "1d") 
             cache.set(key, {"frame": frame, "expires": expires}, timeout=ttl)
             if source not in OFFLINE_SOURCES:
                 store_bars(source, symbol, interval, frame)
-            return Bars(kind, symbol, source, period, interval, frame, expires=expires)
-    return _from_store(kind, source, symbol, period, interval, down)
+            return Bars(kind, symbol, source, label, interval, frame, expires=expires)
+    return _from_store(kind, source, symbol, label, interval, down, between=between)
 
 
-def _fetch(source, symbol, period, interval) -> pd.DataFrame:
+def _day_bounds(between) -> tuple[pd.Timestamp, pd.Timestamp]:
+    start, end = between
+    return pd.Timestamp(start, tz="UTC"), pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(1)
+
+
+def _fetch(source, symbol, interval, period=None, between=None) -> pd.DataFrame:
     prov = provider(source)
-    end = prov.latest_timestamp(symbol) if source == "sample" else now_utc()
-    start, end = window(period, end)
+    if between is not None:
+        start, end = _day_bounds(between)
+    else:
+        end = prov.latest_timestamp(symbol) if source == "sample" else now_utc()
+        start, end = window(period, end)
     return prov.fetch_ohlcv(symbol, start, end, interval)
 
 
-def _from_store(kind, source, symbol, period, interval, down, sources=None) -> Bars | None:
-    """Stored bars for the period, counted back from the newest stored bar.
+def _from_store(kind, source, symbol, period, interval, down, sources=None, between=None) -> Bars | None:
+    """Stored bars for the period, counted back from the newest stored bar (or the explicit dates).
 
     During an outage (``down`` given) the live source's own bars are preferred, then imports, then the
     sample set, all marked stale; with nothing stored that is a 503. Without ``down`` it returns None.
@@ -165,7 +185,7 @@ def _from_store(kind, source, symbol, period, interval, down, sources=None) -> B
             MarketBar.source == stored_source, MarketBar.symbol == symbol, MarketBar.interval == interval))
         if newest is None:
             continue
-        start, end = window(period, pd.Timestamp(newest))
+        start, end = _day_bounds(between) if between else window(period, pd.Timestamp(newest))
         frame = load_bars(stored_source, symbol, interval, start, end)
         if down is None:
             return Bars(kind, symbol, stored_source, period, interval, frame,
@@ -273,3 +293,32 @@ def import_bars(symbol: str, frame: pd.DataFrame, interval: str = "1d") -> int:
         db.session.rollback()
         raise
     return count
+
+
+def kind_of(symbol: str, asset_type: str | None = None) -> str:
+    """Crypto when the asset says so or the symbol is a BASE/QUOTE pair; otherwise a stock-like symbol."""
+    return "crypto" if asset_type == "crypto" or "/" in symbol else "stock"
+
+
+def splits_for(symbol: str, kind: str) -> tuple[pd.Series, str | None]:
+    """The symbol's split ratios by date (cached for a day), and why they are missing when they are."""
+    empty = pd.Series(dtype="float64")
+    if kind == "crypto":
+        return empty, None
+    source = source_for(kind)
+    prov = provider(source)
+    if not hasattr(prov, "splits"):
+        return empty, None
+    key = f"splits:{source}:{symbol}"
+    hit = cache.get(key)
+    if hit is not None:
+        return hit, None
+    try:
+        splits = prov.splits(symbol)
+    except (providers_base.SymbolNotFound, providers_base.InvalidSymbol):
+        splits = empty
+    except providers_base.ProviderUnavailable as error:
+        return empty, f"split history of {symbol} unavailable ({error.cause})"
+    splits = splits if splits is not None else empty
+    cache.set(key, splits, timeout=86400)
+    return splits, None

@@ -2,12 +2,12 @@
 from flask import g
 
 from ..auth.tokens import api_login_required
-from ..common.api import created, json_body, paginate
+from ..common.api import created, json_body, paginate, query_args
 from ..common.api_schemas import page_schema
 from ..common.openapi import api_doc
 from ..common.schemas import PageQuerySchema
-from . import bp, services
-from .schemas import PortfolioSchema
+from . import bp, services, valuation
+from .schemas import PerformanceQuerySchema, PerformanceSchema, PortfolioSchema, SummarySchema
 
 portfolio_schema = PortfolioSchema()
 
@@ -53,3 +53,28 @@ def delete_portfolio(portfolio_id):
     """Delete a portfolio with all its assets and their price history."""
     services.delete_portfolio(services.get_portfolio(g.user, portfolio_id))
     return "", 204
+
+
+@bp.get("/api/portfolios/<int:portfolio_id>/performance")
+@api_doc("portfolios", query=PerformanceQuerySchema, response=PerformanceSchema, errors=(404, 503))
+@api_login_required
+def performance(portfolio_id):
+    """Value, returns (simple, time-weighted, money-weighted), risk and allocation of a portfolio.
+
+    Each figure comes with its definition in `definitions`; a figure that cannot be computed is null
+    with the reason in `reasons`, never a made-up zero. `?benchmark=SPY` adds the benchmark's return
+    over the same period, beta and alpha. See README "Portfolio figures".
+    """
+    portfolio = services.get_portfolio(g.user, portfolio_id)
+    args = query_args(PerformanceQuerySchema)
+    report = valuation.performance(portfolio, args.get("from_"), args.get("to"), args.get("benchmark"))
+    return PerformanceSchema().dump(report)
+
+
+@bp.get("/api/portfolios/summary")
+@api_doc("portfolios", response=SummarySchema)
+@api_login_required
+def summary():
+    """Each of my portfolios' invested amount, value and return today, and the total."""
+    items = list(valuation.portfolio_values(g.user).values())
+    return SummarySchema().dump({"items": items, "total": valuation.total(items)})

@@ -1,10 +1,76 @@
 """Request and response schemas for portfolios."""
-from marshmallow import fields
+from marshmallow import ValidationError, fields, validate, validates_schema
 
-from ..common.schemas import BaseSchema, UTCDateTime, trimmed
+from ..common.schemas import BaseSchema, QuerySchema, UTCDateTime, trimmed
 
 
 class PortfolioSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     name = trimmed(120, required=True, metadata={"description": "Unique among the user's portfolios."})
     created_at = UTCDateTime(dump_only=True)
+
+
+class PerformanceQuerySchema(QuerySchema):
+    from_ = fields.Date(data_key="from", metadata={"description": "Start of the period (default: first purchase)."})
+    to = fields.Date(metadata={"description": "End of the period (default: today)."})
+    benchmark = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9.^=/\-]{1,32}$"),
+                              metadata={"description": "Any market symbol to compare with, e.g. SPY or AAPL."})
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Must not be before 'from'.", "to")
+
+
+class SeriesPointSchema(BaseSchema):
+    date = fields.Date()
+    value = fields.Float(allow_none=True)
+    invested = fields.Float(allow_none=True)
+
+
+class PerformanceSchema(BaseSchema):
+    portfolio_id = fields.Integer()
+    name = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    days = fields.Integer(allow_none=True)
+    invested = fields.Float()
+    value = fields.Float()
+    profit = fields.Float(allow_none=True)
+    simple_return_pct = fields.Float(allow_none=True)
+    twr_pct = fields.Float(allow_none=True, metadata={"description": "Time-weighted return (daily chained, flows removed)."})
+    twr_annualized_pct = fields.Float(allow_none=True)
+    irr_pct = fields.Float(allow_none=True, metadata={"description": "Money-weighted return (XIRR), a yearly rate."})
+    irr_period_pct = fields.Float(allow_none=True)
+    volatility_pct = fields.Float(allow_none=True)
+    max_drawdown_pct = fields.Float(allow_none=True)
+    sharpe = fields.Float(allow_none=True)
+    sortino = fields.Float(allow_none=True)
+    allocation = fields.Dict(metadata={"description": "by_asset and by_type: value and % of the total."})
+    series = fields.List(fields.Nested(SeriesPointSchema))
+    benchmark = fields.Dict(allow_none=True, metadata={"description": "return_pct, beta, alpha_pct of ?benchmark=."})
+    unpriced = fields.List(fields.Dict())
+    notes = fields.List(fields.String())
+    definitions = fields.Dict(keys=fields.String(), values=fields.String())
+    reasons = fields.Dict(keys=fields.String(), values=fields.String(),
+                          metadata={"description": "Why each null figure could not be computed."})
+
+
+class TotalsSchema(BaseSchema):
+    invested = fields.Float()
+    value = fields.Float()
+    profit = fields.Float()
+    return_pct = fields.Float(allow_none=True)
+    change_today = fields.Float(allow_none=True)
+    holdings = fields.Integer()
+    unpriced = fields.Integer(metadata={"description": "Holdings without any price, carried at cost."})
+
+
+class PortfolioSummarySchema(TotalsSchema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class SummarySchema(BaseSchema):
+    items = fields.List(fields.Nested(PortfolioSummarySchema))
+    total = fields.Nested(TotalsSchema)

@@ -7,7 +7,7 @@ from ..common.api import json_body, paginate, query_args
 from ..common.api_schemas import page_schema
 from ..common.openapi import api_doc
 from . import bp, services
-from .schemas import PriceRangeQuerySchema, PriceSchema
+from .schemas import PriceRangeQuerySchema, PriceSchema, SyncResultSchema
 
 price_schema = PriceSchema()
 
@@ -67,3 +67,15 @@ def delete_price(asset_id, price_id):
     """Delete one price."""
     services.delete_price(services.get_price(get_asset(g.user, asset_id), price_id))
     return "", 204
+
+
+@bp.post("/api/assets/<int:asset_id>/prices/sync")
+@api_doc("prices", response=SyncResultSchema, errors=(400, 404, 503))
+@api_login_required
+def sync_prices(asset_id):
+    """Fill the price history with daily closes of the asset's symbol, from its purchase date to today.
+
+    Goes through the market-data service (cache, stored bars, stale fallback): the answer says how many
+    rows were added or updated and whether the data was stale, sample or imported.
+    """
+    return SyncResultSchema().dump(services.sync_from_market(get_asset(g.user, asset_id)))

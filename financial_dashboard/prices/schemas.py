@@ -1,7 +1,7 @@
 """Request and response schemas for price history."""
 from marshmallow import ValidationError, fields, validates_schema
 
-from ..common.schemas import BaseSchema, PageQuerySchema, Price
+from ..common.schemas import BaseSchema, PageQuerySchema, Price, UTCDateTime
 
 
 class PriceSchema(BaseSchema):
@@ -20,3 +20,17 @@ class PriceRangeQuerySchema(PageQuerySchema):
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ValidationError("Must not be before 'from'.", "to")
 
+
+
+class SyncResultSchema(BaseSchema):
+    asset_id = fields.Integer()
+    symbol = fields.String()
+    source = fields.String(metadata={"description": "yfinance, ccxt, sample or import."})
+    stale = fields.Boolean(metadata={"description": "The provider failed; stored bars were used."})
+    sample = fields.Boolean(metadata={"description": "Bundled sample data or a user's import."})
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    from_ = fields.Date(data_key="from", allow_none=True)
+    to = fields.Date(allow_none=True)
+    as_of = UTCDateTime(allow_none=True)

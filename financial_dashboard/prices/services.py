@@ -60,3 +60,38 @@ def update_price(price: PriceHistory, changes: dict) -> PriceHistory:
 def delete_price(price: PriceHistory) -> None:
     db.session.delete(price)
     db.session.commit()
+
+
+def sync_from_market(asset, today=None) -> dict:
+    """Upsert daily closes of the asset's symbol from its purchase date to today (market-data service:
+    cache, stored bars, stale fallback). Returns what changed and how fresh the data was."""
+    import datetime as dt
+    import decimal
+
+    from ..market import services as market
+
+    if not asset.symbol:
+        raise ValidationFailed("This asset has no market symbol to sync from.",
+                               fields={"symbol": ["Set a symbol such as AAPL or BTC/USDT first."]})
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    bars = market.get_bars_between(market.kind_of(asset.symbol, asset.type), asset.symbol,
+                                   asset.purchase_date, today)
+    closes = {ts.date(): decimal.Decimal(repr(close)).quantize(decimal.Decimal("0.00000001"))
+              for ts, close in bars.frame["close"].items() if close > 0}
+    existing = {p.date: p for p in db.session.scalars(
+        sa.select(PriceHistory).where(PriceHistory.asset_id == asset.id, PriceHistory.date >= asset.purchase_date))}
+    created = updated = 0
+    for day, price in closes.items():
+        row = existing.get(day)
+        if row is None:
+            db.session.add(PriceHistory(asset_id=asset.id, date=day, price=price))
+            created += 1
+        elif row.price != price:
+            row.price = price
+            updated += 1
+    db.session.commit()
+    return {"asset_id": asset.id, "symbol": bars.symbol, "source": bars.source, "stale": bars.stale,
+            "sample": bars.is_sample, "created": created, "updated": updated,
+            "unchanged": len(closes) - created - updated,
+            "from_": min(closes) if closes else None, "to": max(closes) if closes else None,
+            "as_of": bars.as_of}

@@ -20,7 +20,10 @@ D = dt.date
 PRICES = pd.Series([10.0, 12.0, 15.0], index=pd.to_datetime(["2024-01-02", "2024-01-05", "2024-01-10"]))
 
 
-def _position(amount=1200.0, bought=D(2024, 1, 5), quantity=None, prices=PRICES, splits=None):
+FIFTH_JAN = D(2024, 1, 5)
+
+
+def _position(amount=1200.0, bought=FIFTH_JAN, quantity=None, prices=PRICES, splits=None):
     return AssetPosition(
         id=1, name="ACME", type="stock", quantity=quantity, amount_invested=amount,
         purchase_date=bought, prices=prices, splits=splits,
@@ -131,7 +134,7 @@ def test_daily_values_of_a_never_priced_holding_are_its_cost():
 
 def test_database_shaped_inputs_are_accepted():
     # Decimal money, a quantity as Decimal, plain dates as the index, a UTC-aware index.
-    prices = pd.Series([Decimal("10"), Decimal("12.5")], index=[D(2024, 1, 2), D(2024, 1, 3)])
+    prices = pd.Series([Decimal(10), Decimal("12.5")], index=[D(2024, 1, 2), D(2024, 1, 3)])
     position = AssetPosition(7, "X", "etf", None, Decimal("1000.00"), dt.datetime(2024, 1, 2, 15, 30), prices)
     assert position.purchase_date == D(2024, 1, 2)
     assert value_on(position, D(2024, 1, 3))["value"] == pytest.approx(1250.0)  # 1000 / 10 × 12.5

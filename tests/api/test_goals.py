@@ -20,7 +20,11 @@ def test_create_answers_201_with_location_and_the_goal(api):
     assert response.status_code == 201, response.json
     goal = response.json
     assert response.headers["Location"].endswith(f"/api/goals/{goal['id']}")
-    assert set(goal) == {"id", "title", "target_amount", "current_savings", "target_date", "created_at"}
+    assert set(goal) == {"id", "title", "target_amount", "current_savings", "target_date", "created_at",
+                         "monthly_contribution", "expected_annual_return_pct", "portfolio_id",
+                         "progress_pct", "remaining", "months_left", "required_monthly",
+                         "required_monthly_with_return", "required_share_of_income_pct", "months_to_target",
+                         "projected_at_target_date", "projected_pct", "status", "reasons"}
     assert (goal["title"], str(goal["target_amount"]), str(goal["current_savings"]), goal["target_date"]) == \
         ("Car", "20000", "1500.5", "2028-12-31")
     assert api.get(response.headers["Location"]).json == goal
@@ -125,7 +129,12 @@ def test_patch_changes_only_the_fields_sent(api):
     response = api.patch(f"/api/goals/{goal['id']}", json={"current_savings": "2000"})
 
     assert response.status_code == 200, response.json
-    assert response.json == {**goal, "current_savings": 2000}
+    stored = ("id", "title", "target_amount", "target_date", "created_at", "monthly_contribution",
+              "expected_annual_return_pct", "portfolio_id")
+    assert {k: response.json[k] for k in stored} == {k: goal[k] for k in stored}
+    assert response.json["current_savings"] == 2000
+    # The plan follows the new savings: 2000 of 20000 is 10 %.
+    assert response.json["progress_pct"] == 10
     assert api.get(f"/api/goals/{goal['id']}").json == response.json
 
 

@@ -44,6 +44,20 @@ def test_two_requests_within_20_seconds_reach_the_provider_once(yahoo, client, c
     assert later == first
 
 
+def test_a_cached_answer_is_sent_as_stored_without_encoding_it_again(app, yahoo, client, clock, monkeypatch):
+    first = client.get("/api/stock/AAPL?period=60d&indicators=macd")
+    encoded = []
+    encode = app.json.dumps
+    monkeypatch.setattr(app.json, "dumps", lambda obj, **kwargs: encoded.append(obj) or encode(obj, **kwargs))
+    clock.advance(10)
+
+    second = client.get("/api/stock/AAPL?period=60d&indicators=macd")
+
+    assert (second.status_code, second.mimetype) == (200, "application/json")
+    assert second.data == first.data and strict_json(second.data)["indicators"]["macd"]
+    assert [obj for obj in encoded if "history" in obj] == [] and fetches(yahoo) == 1
+
+
 def test_each_expiry_window_reaches_the_provider_once(yahoo, client, clock):
     for _ in range(3):
         for _ in range(4):
@@ -167,7 +181,7 @@ def test_workers_share_the_cache_through_redis(workers, redis_client):
     assert fetches(first.extensions["market_providers"]["yfinance"]) == 1
     assert fetches(second.extensions["market_providers"]["yfinance"]) == 0
     keys = {key.decode()[len(prefix):] for key in redis_client.scan_iter(match=prefix + "*")}
-    assert BARS_KEY in keys and any(key.startswith("answer:stock:yfinance:AAPL:60d:1d") for key in keys)
+    assert BARS_KEY in keys and any(key.startswith("answer:json:stock:yfinance:AAPL:60d:1d") for key in keys)
     for key in keys:
         assert 0 < redis_client.ttl(prefix + key) <= 20, key
 

@@ -1,0 +1,142 @@
+"""Loading holdings for valuation: a fixed number of queries whatever the number of assets.
+
+Turns a user's assets and price history into analytics.valuation.AssetPosition objects, and answers
+the portfolio performance, the all-portfolios summary and the dashboard from them.
+"""
+import datetime as dt
+from collections import defaultdict
+
+import pandas as pd
+import sqlalchemy as sa
+from flask import current_app
+
+from ..analytics.performance import performance_report
+from ..analytics.valuation import AssetPosition, current_value, value_on
+from ..assets.models import Asset
+from ..extensions import db
+from ..market import services as market
+from ..prices.models import PriceHistory
+from .models import Portfolio
+
+
+def load_positions(portfolio_ids, with_splits=True) -> tuple[dict[int, list[AssetPosition]], list[str]]:
+    """Positions per portfolio in two queries (assets, then all their prices), plus cached split data."""
+    positions: dict[int, list[AssetPosition]] = defaultdict(list)
+    notes: list[str] = []
+    if not portfolio_ids:
+        return positions, notes
+    assets = db.session.scalars(sa.select(Asset).where(Asset.portfolio_id.in_(portfolio_ids)).order_by(Asset.id)).all()
+    prices: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    if assets:
+        rows = db.session.execute(
+            sa.select(PriceHistory.asset_id, PriceHistory.date, PriceHistory.price)
+            .where(PriceHistory.asset_id.in_([a.id for a in assets]))
+            .order_by(PriceHistory.asset_id, PriceHistory.date))
+        for asset_id, day, price in rows:
+            prices[asset_id][0].append(day)
+            prices[asset_id][1].append(float(price))
+    for asset in assets:
+        splits = None
+        # Only quantities need split adjustment: amounts are converted at the (adjusted) purchase price.
+        if with_splits and asset.quantity is not None and asset.symbol:
+            splits, note = market.splits_for(asset.symbol, market.kind_of(asset.symbol, asset.type))
+            if note:
+                notes.append(note)
+        days, values = prices[asset.id]
+        positions[asset.portfolio_id].append(AssetPosition(
+            id=asset.id, name=asset.name, type=asset.type, quantity=asset.quantity,
+            amount_invested=asset.amount_invested, purchase_date=asset.purchase_date,
+            prices=pd.Series(values, index=pd.DatetimeIndex(days), dtype="float64"), splits=splits))
+    return positions, notes
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def performance(portfolio: Portfolio, start=None, end=None, benchmark=None) -> dict:
+    positions, notes = load_positions([portfolio.id])
+    holdings = positions[portfolio.id]
+    end = end or today()
+    start = start or min((p.purchase_date for p in holdings), default=end)
+    benchmark_prices, benchmark_info = None, None
+    if benchmark:
+        bars = market.get_bars_between(market.kind_of(benchmark), benchmark, start - dt.timedelta(days=7), end)
+        closes = bars.frame["close"]
+        benchmark_prices = pd.Series(closes.to_numpy(), index=closes.index.tz_localize(None).normalize())
+        benchmark_info = {"symbol": bars.symbol, "source": bars.source, "stale": bars.stale,
+                          "sample": bars.is_sample}
+    report = performance_report(holdings, start, end, current_app.config["RISK_FREE_RATE_PCT"] / 100,
+                                benchmark_prices)
+    report.update(portfolio_id=portfolio.id, name=portfolio.name, start=start, end=end, notes=notes)
+    if benchmark_info:
+        report.setdefault("benchmark", {}).update(benchmark_info)
+    return report
+
+
+def summarize(positions: list[AssetPosition], as_of: dt.date) -> dict:
+    """Invested, value, profit and return of a set of holdings today, and their change since yesterday."""
+    now = [current_value(p, as_of) for p in positions]
+    before = [value_on(p, as_of - dt.timedelta(days=1)) for p in positions]
+    invested = sum(s["invested"] for s in now)
+    value = sum(s["value"] for s in now)
+    previous = sum(s["value"] for s in before)
+    return {
+        "invested": round(invested, 2), "value": round(value, 2), "profit": round(value - invested, 2),
+        "return_pct": round((value - invested) / invested * 100, 2) if invested else None,
+        "change_today": round(value - previous, 2) if previous else None,
+        "holdings": len(positions), "unpriced": sum(1 for s in now if not s["priced"]),
+    }
+
+
+def portfolio_values(user) -> dict[int, dict]:
+    """Today's summary of each of the user's portfolios, keyed by id (used by goals and the dashboard)."""
+    portfolios = db.session.scalars(sa.select(Portfolio).where(Portfolio.user_id == user.id).order_by(Portfolio.id)).all()
+    positions, _ = load_positions([p.id for p in portfolios])
+    return {p.id: {"id": p.id, "name": p.name, **summarize(positions[p.id], today())} for p in portfolios}
+
+
+def total(summaries: list[dict]) -> dict:
+    """The sum of several portfolio summaries, with the return recomputed on the totals."""
+    invested = round(sum(s["invested"] for s in summaries), 2)
+    value = round(sum(s["value"] for s in summaries), 2)
+    changes = [s["change_today"] for s in summaries if s["change_today"] is not None]
+    return {"invested": invested, "value": value, "profit": round(value - invested, 2),
+            "return_pct": round((value - invested) / invested * 100, 2) if invested else None,
+            "change_today": round(sum(changes), 2) if changes else None,
+            "holdings": sum(s["holdings"] for s in summaries), "unpriced": sum(s["unpriced"] for s in summaries)}
+
+
+def movers(positions: list[AssetPosition], limit: int = 5) -> list[dict]:
+    """Holdings whose last price moved most against the price before it (by absolute %)."""
+    moved = []
+    for p in positions:
+        if len(p.prices) < 2 or p.prices.iloc[-2] <= 0:
+            continue
+        last, previous = float(p.prices.iloc[-1]), float(p.prices.iloc[-2])
+        moved.append({"asset_id": p.id, "name": p.name, "type": p.type, "price": last,
+                      "date": p.prices.index[-1].date(), "change_pct": round((last / previous - 1) * 100, 2)})
+    return sorted(moved, key=lambda m: -abs(m["change_pct"]))[:limit]
+
+
+def dashboard(user, goal_statuses: dict[str, int], cash_savings) -> dict:
+    """Net worth, invested, profit today and overall, goal counts by status, the biggest movers."""
+    portfolios = db.session.scalars(sa.select(Portfolio).where(Portfolio.user_id == user.id).order_by(Portfolio.id)).all()
+    positions, notes = load_positions([p.id for p in portfolios])
+    items = [{"id": p.id, "name": p.name, **summarize(positions[p.id], today())} for p in portfolios]
+    totals = total(items)
+    everything = [position for group in positions.values() for position in group]
+    return {
+        "as_of": today(),
+        "net_worth": round(totals["value"] + float(cash_savings), 2),
+        "portfolio_value": totals["value"],
+        "goal_savings": round(float(cash_savings), 2),
+        "invested": totals["invested"],
+        "profit": totals["profit"],
+        "return_pct": totals["return_pct"],
+        "profit_today": totals["change_today"],
+        "portfolios": items,
+        "goals": goal_statuses,
+        "movers": movers(everything),
+        "notes": notes,
+    }

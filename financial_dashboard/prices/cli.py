@@ -1,0 +1,47 @@
+"""`flask prices sync`: fill every asset's price history from the market-data service."""
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from ..assets.models import Asset
+from ..auth.models import User
+from ..errors import AppError
+from ..extensions import db
+from ..portfolios.models import Portfolio
+from . import services
+
+prices_cli = AppGroup("prices", help="Asset price history.")
+
+
+@prices_cli.command("sync")
+@click.option("--user", "email", help="Only this user's assets (by email).")
+def sync(email):
+    """Sync daily closes for every asset that has a symbol; a failing symbol does not stop the rest."""
+    select = sa.select(Asset).join(Portfolio, Asset.portfolio_id == Portfolio.id).where(Asset.symbol.is_not(None))
+    if email:
+        user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"No user with the email {email}.")
+        select = select.where(Portfolio.user_id == user.id)
+    assets = db.session.scalars(select.order_by(Asset.id)).all()
+    failures, notes, totals = [], [], {"created": 0, "updated": 0}
+    with click.progressbar(assets, label=f"Syncing {len(assets)} assets",
+                           item_show_func=lambda a: a.symbol if a else "") as bar:
+        for asset in bar:
+            try:
+                result = services.sync_from_market(asset)
+            except AppError as error:
+                db.session.rollback()
+                failures.append((asset, error.description))
+                continue
+            totals["created"] += result["created"]
+            totals["updated"] += result["updated"]
+            if result["stale"] or result["sample"]:
+                notes.append((asset, f"{'stale' if result['stale'] else result['source']} data"))
+    click.echo(f"{totals['created']} prices added, {totals['updated']} updated for {len(assets)} assets.")
+    for asset, note in notes:
+        click.echo(f"  note: asset {asset.id} {asset.symbol} used {note}")
+    for asset, problem in failures:
+        click.echo(f"  FAILED: asset {asset.id} {asset.symbol}: {problem}", err=True)
+    if failures:
+        raise click.ClickException(f"{len(failures)} of {len(assets)} assets could not be synced.")

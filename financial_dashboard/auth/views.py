@@ -7,8 +7,22 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..common.forms import load_form, service_error
 from ..errors import AppError
 from . import bp, services
-from .forms import DeleteAccountForm, EmptyForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, TokenForm
-from .schemas import CredentialsSchema, PasswordChangeSchema, PasswordConfirmSchema, ProfileUpdateSchema, UserSchema
+from .forms import (
+    DeleteAccountForm,
+    EmptyForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    TokenForm,
+)
+from .schemas import (
+    CredentialsSchema,
+    PasswordChangeSchema,
+    PasswordConfirmSchema,
+    ProfileUpdateSchema,
+    UserSchema,
+)
 
 
 def _next_url():

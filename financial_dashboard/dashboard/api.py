@@ -37,6 +37,8 @@ class DashboardSchema(BaseSchema):
     goals = fields.Dict(keys=fields.String(), values=fields.Integer(),
                         metadata={"description": "Number of goals per status: " + ", ".join(STATUSES) + "."})
     movers = fields.List(fields.Nested(MoverSchema))
+    allocation = fields.List(fields.Dict(), metadata={"description": "Value and % of the total by asset type."})
+    series = fields.List(fields.Dict(), metadata={"description": "Daily value and invested capital, all portfolios."})
     notes = fields.List(fields.String())
 
 

@@ -1,6 +1,9 @@
 """Savings goals: what a user saves for, by when."""
 from flask import Blueprint
 
-bp = Blueprint("goals", __name__)
+from ..common.nav import add_nav
 
-from . import api  # noqa: E402,F401
+bp = Blueprint("goals", __name__)
+add_nav(bp, "Goals", "goals.goals_page", order=20)
+
+from . import api, views  # noqa: E402,F401

@@ -14,7 +14,13 @@ from ..common.openapi import api_doc
 from ..errors import BadRequest
 from ..extensions import cache
 from . import bp, services
-from .schemas import CryptoQuerySchema, MarketDataSchema, StockQuerySchema, SymbolListSchema, SymbolQuerySchema
+from .schemas import (
+    CryptoQuerySchema,
+    MarketDataSchema,
+    StockQuerySchema,
+    SymbolListSchema,
+    SymbolQuerySchema,
+)
 from .serializers import market_payload
 
 KPI_TEXT = "\n".join(f"- `{name}`: {text}" for name, text in KPI_DEFINITIONS.items())

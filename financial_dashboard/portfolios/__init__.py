@@ -1,6 +1,9 @@
 """Portfolios: named groups of assets."""
 from flask import Blueprint
 
-bp = Blueprint("portfolios", __name__)
+from ..common.nav import add_nav
 
-from . import api  # noqa: E402,F401
+bp = Blueprint("portfolios", __name__)
+add_nav(bp, "Portfolios", "portfolios.portfolios_page", order=30)
+
+from . import api, views  # noqa: E402,F401

@@ -7,7 +7,12 @@ from ..common.api_schemas import page_schema
 from ..common.openapi import api_doc
 from ..common.schemas import PageQuerySchema
 from . import bp, services, valuation
-from .schemas import PerformanceQuerySchema, PerformanceSchema, PortfolioSchema, SummarySchema
+from .schemas import (
+    PerformanceQuerySchema,
+    PerformanceSchema,
+    PortfolioSchema,
+    SummarySchema,
+)
 
 portfolio_schema = PortfolioSchema()
 

@@ -138,5 +138,27 @@ def dashboard(user, goal_statuses: dict[str, int], cash_savings) -> dict:
         "portfolios": items,
         "goals": goal_statuses,
         "movers": movers(everything),
+        "allocation": allocation_by_type(everything),
+        "series": value_series(everything),
         "notes": notes,
     }
+
+
+def allocation_by_type(positions: list[AssetPosition]) -> list[dict]:
+    values: dict[str, float] = defaultdict(float)
+    for position in positions:
+        values[position.type] += current_value(position, today())["value"]
+    grand = sum(values.values())
+    return [{"type": kind, "value": round(value, 2), "pct": round(value * 100 / grand, 2) if grand else None}
+            for kind, value in sorted(values.items(), key=lambda item: -item[1])]
+
+
+def value_series(positions: list[AssetPosition]) -> list[dict]:
+    """Daily value and invested capital of all holdings together, from the first purchase to today."""
+    from ..analytics.performance import portfolio_series
+
+    if not positions:
+        return []
+    frame = portfolio_series(positions, min(p.purchase_date for p in positions), today())
+    return [{"date": day.date(), "value": round(row.value, 2), "invested": round(row.invested, 2)}
+            for day, row in zip(frame.index, frame.itertuples(index=False))]

@@ -1,0 +1,160 @@
+"""Asset pages: add an asset, its page with the price chart, price entry (one or pasted), market sync."""
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from ..auth.forms import EmptyForm
+from ..common.forms import load_form, service_error
+from ..errors import AppError
+from ..extensions import db
+from ..portfolios.services import get_portfolio, portfolios_of
+from ..prices import services as prices
+from ..prices.schemas import PriceSchema
+from . import bp, services
+from .forms import AssetForm, BulkPriceForm, PriceForm
+from .schemas import AssetSchema, AssetUpdateSchema
+
+
+@bp.post("/portfolios/<int:portfolio_id>/assets/new")
+@login_required
+def new_asset(portfolio_id):
+    portfolio = get_portfolio(current_user, portfolio_id)
+    form = AssetForm()
+    data = load_form(form, AssetSchema)
+    if data is None:
+        from ..portfolios.forms import PortfolioForm
+        from ..portfolios.views import _portfolio_page
+
+        return _portfolio_page(portfolio, form, PortfolioForm(obj=portfolio), status=400)
+    asset = services.create_asset(portfolio, data)
+    flash(f"Asset “{asset.name}” added.", "success")
+    return redirect(url_for("assets.asset_page", asset_id=asset.id))
+
+
+def _asset_page(asset, edit_form=None, price_form=None, bulk_form=None, status=200):
+    from .charts import price_figure
+
+    history = db.session.scalars(prices.prices_of(asset)).all()
+    edit_form = edit_form or AssetForm(obj=asset)
+    return render_template(
+        "assets/detail.html", asset=asset, history=history, figure=price_figure(asset, history),
+        portfolio=get_portfolio(current_user, asset.portfolio_id),
+        portfolios=db.session.scalars(portfolios_of(current_user)).all(), edit_form=edit_form,
+        price_form=price_form or PriceForm(), bulk_form=bulk_form or BulkPriceForm(), action_form=EmptyForm()), status
+
+
+@bp.get("/assets/<int:asset_id>")
+@login_required
+def asset_page(asset_id):
+    return _asset_page(services.get_asset(current_user, asset_id))
+
+
+@bp.post("/assets/<int:asset_id>/edit")
+@login_required
+def edit_asset(asset_id):
+    asset = services.get_asset(current_user, asset_id)
+    form = AssetForm()
+    data = load_form(form, AssetUpdateSchema)
+    if data is not None:
+        data.setdefault("symbol", None)
+        data.setdefault("quantity", None)
+        try:
+            services.update_asset(current_user, asset, data)
+        except AppError as error:
+            service_error(form, error)
+        else:
+            flash("Asset saved.", "success")
+            return redirect(url_for("assets.asset_page", asset_id=asset.id))
+    return _asset_page(asset, edit_form=form, status=400)
+
+
+@bp.post("/assets/<int:asset_id>/delete")
+@login_required
+def delete_asset_page(asset_id):
+    asset = services.get_asset(current_user, asset_id)
+    if EmptyForm().validate_on_submit():
+        services.delete_asset(asset)
+        flash(f"Asset “{asset.name}” deleted with its prices.", "info")
+    return redirect(url_for("portfolios.portfolio_page", portfolio_id=asset.portfolio_id))
+
+
+@bp.post("/assets/<int:asset_id>/prices/add")
+@login_required
+def add_price(asset_id):
+    asset = services.get_asset(current_user, asset_id)
+    form = PriceForm()
+    data = load_form(form, PriceSchema)
+    if data is None:
+        return _asset_page(asset, price_form=form, status=400)
+    _, created, _ = prices.upsert_prices(asset, [data])
+    flash("Price added." if created else "Price of that day replaced.", "success")
+    return redirect(url_for("assets.asset_page", asset_id=asset.id))
+
+
+def parse_price_lines(text: str) -> list[dict]:
+    """``date,price`` lines (blank lines skipped) to rows for PriceSchema; raises ValueError naming a line."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace(";", ",").replace("\t", ",").split(",")]
+        if len(parts) != 2:
+            raise ValueError(f"Line {number}: expected “date,price”, got “{line.strip()}”.")
+        rows.append({"date": parts[0], "price": parts[1], "_line": number})
+    if not rows:
+        raise ValueError("Paste at least one “date,price” line.")
+    return rows
+
+
+@bp.post("/assets/<int:asset_id>/prices/bulk")
+@login_required
+def bulk_prices(asset_id):
+    asset = services.get_asset(current_user, asset_id)
+    form = BulkPriceForm()
+    if not form.validate_on_submit():
+        return _asset_page(asset, bulk_form=form, status=400)
+    try:
+        rows = parse_price_lines(form.lines.data or "")
+        schema = PriceSchema()
+        data = []
+        for row in rows:
+            try:
+                data.append(schema.load({"date": row["date"], "price": row["price"]}))
+            except ValidationError as error:
+                problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.messages.items())
+                raise ValueError(f"Line {row['_line']}: {problems}") from None
+        _, created, updated = prices.upsert_prices(asset, data)
+    except (ValueError, AppError) as error:
+        db.session.rollback()
+        form.lines.errors = [getattr(error, "description", None) or str(error)]
+        return _asset_page(asset, bulk_form=form, status=400)
+    flash(f"{created} prices added, {updated} replaced.", "success")
+    return redirect(url_for("assets.asset_page", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/prices/<int:price_id>/delete")
+@login_required
+def delete_price_page(asset_id, price_id):
+    asset = services.get_asset(current_user, asset_id)
+    price = prices.get_price(asset, price_id)
+    if EmptyForm().validate_on_submit():
+        prices.delete_price(price)
+        flash("Price deleted.", "info")
+    return redirect(url_for("assets.asset_page", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/sync")
+@login_required
+def sync_page(asset_id):
+    asset = services.get_asset(current_user, asset_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            result = prices.sync_from_market(asset)
+        except AppError as error:
+            db.session.rollback()
+            flash(f"Sync failed: {error.description}", "danger")
+        else:
+            label = " (sample data)" if result["sample"] else " (stale: provider unavailable)" if result["stale"] else ""
+            flash(f"Synced from {result['source']}{label}: {result['created']} prices added, "
+                  f"{result['updated']} updated.", "warning" if result["sample"] or result["stale"] else "success")
+    return redirect(url_for("assets.asset_page", asset_id=asset.id))

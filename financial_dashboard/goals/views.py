@@ -1,0 +1,122 @@
+"""Goal pages: list with progress, create, edit, delete, and a goal page with its projection."""
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..auth.forms import EmptyForm
+from ..common.forms import load_form, service_error
+from ..errors import AppError
+from ..extensions import db
+from ..portfolios.services import portfolios_of
+from . import bp, services
+from .charts import projection_figure
+from .forms import ContributionForm, GoalForm
+from .schemas import ContributionSchema, GoalSchema, GoalUpdateSchema
+
+
+def _portfolio_choices(form):
+    form.portfolio_id.choices = [("", "— not funded by a portfolio —")] + [
+        (str(p.id), p.name) for p in db.session.scalars(portfolios_of(current_user))]
+
+
+@bp.get("/goals")
+@login_required
+def goals_page():
+    planner = services.Planner(current_user)
+    goals = [(goal, planner.plan(goal)) for goal in db.session.scalars(services.goals_of(current_user))]
+    return render_template("goals/list.html", goals=goals, delete_form=EmptyForm())
+
+
+@bp.route("/goals/new", methods=["GET", "POST"])
+@login_required
+def new_goal():
+    form = GoalForm()
+    _portfolio_choices(form)
+    data = load_form(form, GoalSchema)
+    if data is not None:
+        try:
+            goal = services.create_goal(current_user, data)
+        except AppError as error:
+            service_error(form, error)
+        else:
+            flash(f"Goal “{goal.title}” created.", "success")
+            return redirect(url_for("goals.goal_page", goal_id=goal.id))
+    return render_template("goals/form.html", form=form, goal=None), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_goal(goal_id):
+    goal = services.get_goal(current_user, goal_id)
+    form = GoalForm(obj=None if GoalForm().is_submitted() else goal)
+    if not form.is_submitted():
+        form.portfolio_id.data = str(goal.portfolio_id or "")
+    _portfolio_choices(form)
+    data = load_form(form, GoalUpdateSchema)
+    if data is not None:
+        for optional in ("monthly_contribution", "expected_annual_return_pct", "portfolio_id"):
+            data.setdefault(optional, None)  # an emptied input clears the value
+        try:
+            services.update_goal(current_user, goal, data)
+        except AppError as error:
+            service_error(form, error)
+        else:
+            flash("Goal saved.", "success")
+            return redirect(url_for("goals.goal_page", goal_id=goal.id))
+    return render_template("goals/form.html", form=form, goal=goal), 400 if form.errors or form.form_errors else 200
+
+
+@bp.post("/goals/<int:goal_id>/delete")
+@login_required
+def delete_goal_page(goal_id):
+    goal = services.get_goal(current_user, goal_id)
+    if EmptyForm().validate_on_submit():
+        services.delete_goal(goal)
+        flash(f"Goal “{goal.title}” deleted.", "info")
+    return redirect(url_for("goals.goals_page"))
+
+
+def _goal_page(goal, form, status=200):
+    planner = services.Planner(current_user)
+    projection = services.projection(goal, planner)
+    return render_template("goals/detail.html", goal=goal, plan=planner.plan(goal), projection=projection,
+                           figure=projection_figure(projection), form=form, delete_form=EmptyForm()), status
+
+
+@bp.get("/goals/<int:goal_id>")
+@login_required
+def goal_page(goal_id):
+    return _goal_page(services.get_goal(current_user, goal_id), ContributionForm())
+
+
+@bp.post("/goals/<int:goal_id>/contributions")
+@login_required
+def add_contribution_page(goal_id):
+    goal = services.get_goal(current_user, goal_id)
+    form = ContributionForm()
+    data = load_form(form, ContributionSchema)
+    if data is not None:
+        try:
+            services.add_contribution(goal, data)
+        except AppError as error:
+            db.session.rollback()
+            service_error(form, error)
+        else:
+            flash("Contribution added." if data["amount"] > 0 else "Withdrawal recorded.", "success")
+            return redirect(url_for("goals.goal_page", goal_id=goal.id))
+    return _goal_page(goal, form, status=400)
+
+
+@bp.post("/goals/<int:goal_id>/contributions/<int:contribution_id>/delete")
+@login_required
+def delete_contribution_page(goal_id, contribution_id):
+    goal = services.get_goal(current_user, goal_id)
+    contribution = services.get_contribution(goal, contribution_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.delete_contribution(goal, contribution)
+        except AppError as error:
+            db.session.rollback()
+            flash(error.description, "danger")
+        else:
+            flash("Contribution deleted.", "info")
+    return redirect(url_for("goals.goal_page", goal_id=goal.id))

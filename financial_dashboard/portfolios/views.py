@@ -1,0 +1,86 @@
+"""Portfolio pages: list with values, create, rename, delete, and a portfolio page with its performance."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..assets.forms import AssetForm
+from ..assets.services import assets_in
+from ..auth.forms import EmptyForm
+from ..common.forms import load_form, service_error
+from ..errors import AppError
+from ..extensions import db
+from . import bp, services, valuation
+from .charts import allocation_figure, value_figure
+from .forms import PortfolioForm
+from .schemas import PerformanceQuerySchema, PortfolioSchema
+
+
+@bp.route("/portfolios", methods=["GET", "POST"])
+@login_required
+def portfolios_page():
+    form = PortfolioForm()
+    data = load_form(form, PortfolioSchema)
+    if data is not None:
+        try:
+            portfolio = services.create_portfolio(current_user, data)
+        except AppError as error:
+            service_error(form, error)
+        else:
+            flash(f"Portfolio “{portfolio.name}” created.", "success")
+            return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
+    items = list(valuation.portfolio_values(current_user).values())
+    return render_template("portfolios/list.html", form=form, items=items, total=valuation.total(items)), \
+        400 if form.errors or form.form_errors else 200
+
+
+@bp.get("/portfolios/<int:portfolio_id>")
+@login_required
+def portfolio_page(portfolio_id):
+    portfolio = services.get_portfolio(current_user, portfolio_id)
+    return _portfolio_page(portfolio, AssetForm(), PortfolioForm(obj=portfolio))
+
+
+def _portfolio_page(portfolio, asset_form, rename_form, status=200):
+    args, error = {}, None
+    try:
+        args = PerformanceQuerySchema().load(request.args)
+    except Exception as exc:  # a bad query string shows a message, not an error page
+        error = str(getattr(exc, "messages", exc))
+    benchmark = args.get("benchmark")
+    try:
+        report = valuation.performance(portfolio, args.get("from_"), args.get("to"), benchmark)
+    except AppError as exc:
+        error, report = exc.description, valuation.performance(portfolio, args.get("from_"), args.get("to"))
+    assets = db.session.scalars(assets_in(portfolio)).all()
+    figures = {"value": value_figure(report["series"]),
+               "allocation": allocation_figure(report["allocation"]["by_asset"], "name")}
+    return render_template("portfolios/detail.html", portfolio=portfolio, report=report, assets=assets,
+                           figures=figures, benchmark=benchmark or "", error=error, asset_form=asset_form,
+                           rename_form=rename_form, delete_form=EmptyForm()), status
+
+
+@bp.post("/portfolios/<int:portfolio_id>/rename")
+@login_required
+def rename_portfolio_page(portfolio_id):
+    portfolio = services.get_portfolio(current_user, portfolio_id)
+    form = PortfolioForm()
+    data = load_form(form, PortfolioSchema)
+    if data is not None:
+        try:
+            services.rename_portfolio(portfolio, data)
+        except AppError as error:
+            service_error(form, error)
+        else:
+            flash("Portfolio renamed.", "success")
+            return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
+    db.session.refresh(portfolio)
+    return _portfolio_page(portfolio, AssetForm(), form, status=400)
+
+
+@bp.post("/portfolios/<int:portfolio_id>/delete")
+@login_required
+def delete_portfolio_page(portfolio_id):
+    portfolio = services.get_portfolio(current_user, portfolio_id)
+    if EmptyForm().validate_on_submit():
+        services.delete_portfolio(portfolio)
+        flash(f"Portfolio “{portfolio.name}” deleted with its assets and prices.", "info")
+    return redirect(url_for("portfolios.portfolios_page"))

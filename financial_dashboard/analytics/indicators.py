@@ -22,8 +22,8 @@ def _prepare(close: pd.Series, *windows: int) -> pd.Series:
         if isinstance(window, bool) or not isinstance(window, int) or window < 1:
             raise ValueError(f"Window must be a positive integer, got {window!r}.")
     # ta expects floats; integer prices (e.g. from a sample CSV) would otherwise
-    # come back with mixed dtypes depending on the indicator.
-    return close.astype("float64")
+    # come back with mixed dtypes depending on the indicator. Float input is used as is (no copy).
+    return close if close.dtype == "float64" else close.astype("float64")
 
 
 def sma(close: pd.Series, window: int) -> pd.Series:
@@ -53,28 +53,26 @@ def rsi(close: pd.Series, window: int = 14) -> pd.Series:
     return RSIIndicator(close, window=window, fillna=_FILLNA).rsi()
 
 
-def macd(close: pd.Series, fast: int = 12, slow: int = 26, signal: int = 9) -> pd.DataFrame:
-    """MACD line (EMA fast - EMA slow), its EMA signal line and the histogram (line - signal)."""
+def _macd_series(close, fast=12, slow=26, signal=9) -> dict[str, pd.Series]:
     close = _prepare(close, fast, slow, signal)
     result = MACD(close, window_slow=slow, window_fast=fast, window_sign=signal, fillna=_FILLNA)
-    return pd.DataFrame(
-        {"macd": result.macd(), "signal": result.macd_signal(), "histogram": result.macd_diff()},
-        index=close.index,
-    )
+    return {"macd": result.macd(), "signal": result.macd_signal(), "histogram": result.macd_diff()}
+
+
+def macd(close: pd.Series, fast: int = 12, slow: int = 26, signal: int = 9) -> pd.DataFrame:
+    """MACD line (EMA fast - EMA slow), its EMA signal line and the histogram (line - signal)."""
+    return pd.DataFrame(_macd_series(close, fast, slow, signal), index=close.index)
+
+
+def _bollinger_series(close, window=20, k=2) -> dict[str, pd.Series]:
+    close = _prepare(close, window)
+    bands = BollingerBands(close, window=window, window_dev=k, fillna=_FILLNA)
+    return {"middle": bands.bollinger_mavg(), "upper": bands.bollinger_hband(), "lower": bands.bollinger_lband()}
 
 
 def bollinger(close: pd.Series, window: int = 20, k: float = 2) -> pd.DataFrame:
     """Bollinger bands: SMA middle band, and bands ``k`` population standard deviations away."""
-    close = _prepare(close, window)
-    bands = BollingerBands(close, window=window, window_dev=k, fillna=_FILLNA)
-    return pd.DataFrame(
-        {
-            "middle": bands.bollinger_mavg(),
-            "upper": bands.bollinger_hband(),
-            "lower": bands.bollinger_lband(),
-        },
-        index=close.index,
-    )
+    return pd.DataFrame(_bollinger_series(close, window, k), index=close.index)
 
 
 def moving_averages(close: pd.Series, windows: Iterable[int] = (20, 50)) -> dict[str, pd.Series]:
@@ -82,15 +80,12 @@ def moving_averages(close: pd.Series, windows: Iterable[int] = (20, 50)) -> dict
     return {f"MA_{window}": sma(close, window) for window in windows}
 
 
-def _frame_to_dict(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    return {str(column): frame[column] for column in frame.columns}
-
-
 # Named bundles the API and pages can request by name; each returns named series.
 INDICATORS: dict[str, Callable[[pd.Series], dict[str, pd.Series]]] = {
     "rsi": lambda close: {"RSI_14": rsi(close, 14)},
-    "macd": lambda close: _frame_to_dict(macd(close)),
-    "bollinger": lambda close: _frame_to_dict(bollinger(close)),
+    # The dict builders skip a DataFrame that would only be split apart again.
+    "macd": lambda close: _macd_series(close),
+    "bollinger": lambda close: _bollinger_series(close),
     "ema": lambda close: {"EMA_12": ema(close, 12), "EMA_26": ema(close, 26)},
 }
 ALLOWED_INDICATORS: tuple[str, ...] = tuple(INDICATORS)

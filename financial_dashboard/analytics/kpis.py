@@ -2,6 +2,7 @@
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 KPI_DEFINITIONS: dict[str, str] = {
@@ -64,7 +65,7 @@ def compute_kpis(ohlc: pd.DataFrame, periods_per_year: int = 252) -> dict[str, A
     if ohlc.empty:
         return kpis
 
-    close = ohlc["close"].astype("float64")
+    close = ohlc["close"] if ohlc["close"].dtype == "float64" else ohlc["close"].astype("float64")
     first, last = _finite(close.iloc[0]), _finite(close.iloc[-1])
     kpis.update(
         latest_price=last,
@@ -91,7 +92,7 @@ def compute_kpis(ohlc: pd.DataFrame, periods_per_year: int = 252) -> dict[str, A
     # ddof=1 needs at least two returns, i.e. three bars. A zero close makes a
     # return infinite; the deviation is then meaningless, so it stays None.
     returns = close.pct_change().iloc[1:] * 100
-    if len(returns) >= 2 and not returns.isin([math.inf, -math.inf]).any():
+    if len(returns) >= 2 and not np.isinf(returns.to_numpy()).any():
         volatility = _finite(returns.std(ddof=1))
         kpis["volatility"] = volatility
         if volatility is not None:

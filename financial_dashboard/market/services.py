@@ -97,7 +97,8 @@ def validate_request(kind: str, symbol: str, period: str, interval: str) -> tupl
     source = source_for(kind)
     errors = {}
     try:
-        symbol = provider(source).validate_symbol(symbol)
+        # Syntax is the live provider's (BTC/USDT is a valid pair even when only sample data is served).
+        symbol = provider(LIVE_SOURCES[kind]).validate_symbol(symbol)
     except providers_base.InvalidSymbol as error:
         errors["symbol"] = [error.message]
     if period not in PERIODS:
@@ -139,17 +140,22 @@ def _bars(kind, source, symbol, interval, period=None, between=None) -> Bars:
     if down is None:
         try:
             frame = _fetch(source, symbol, interval, period, between)
-        except providers_base.SymbolNotFound as error:
-            # A symbol the provider does not know may still have bars the user imported.
+        except (providers_base.SymbolNotFound, providers_base.InvalidSymbol) as error:
+            # Unknown to this provider (the sample set holds no crypto pairs, say), but the user may
+            # have imported bars for it.
             imported = _from_store(kind, source, symbol, label, interval, None, sources=("import",), between=between)
             if imported is None:
-                raise NotFound(error.message or f"{symbol} is not known to {source}.") from None
+                message = error.message if isinstance(error, providers_base.SymbolNotFound) else None
+                raise NotFound(message or f"{symbol} is not available from {source}.") from None
             return imported
         except providers_base.ProviderUnavailable as error:
             log.warning("%s unavailable for %s: %s", source, symbol, error.cause)
             # Remember the outage briefly so that every request does not wait for the same timeout.
-            down = {"cause": error.cause, "retry_after": error.retry_after, "expires": time.time() + ttl}
-            cache.set(down_key, down, timeout=ttl)
+            # A rate limit's Retry-After is honoured (capped at 5 minutes) so the provider is not hammered.
+            limited = isinstance(error, providers_base.RateLimited) and error.retry_after
+            pause = max(ttl, min(int(error.retry_after), 300)) if limited else ttl
+            down = {"cause": error.cause, "retry_after": error.retry_after, "expires": time.time() + pause}
+            cache.set(down_key, down, timeout=pause)
         else:
             expires = time.time() + ttl
             cache.set(key, {"frame": frame, "expires": expires}, timeout=ttl)

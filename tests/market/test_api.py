@@ -1,4 +1,5 @@
 """The market JSON routes: the contract on real bundled bars, hand-checked KPIs, errors, crypto, Swagger."""
+import itertools
 import math
 import statistics
 
@@ -67,13 +68,15 @@ def test_kpis_and_moving_averages_match_a_hand_calculation_from_the_history(clie
     close = closes(body)
     kpis = body["kpis"]
     assert len(close) > 200
-    returns = [(b / a - 1) * 100 for a, b in zip(close, close[1:])]
+    returns = [(b / a - 1) * 100 for a, b in itertools.pairwise(close)]
     peak, drawdown = close[0], 0.0
     for price in close:
         peak = max(peak, price)
         drawdown = min(drawdown, (price / peak - 1) * 100)
 
-    approx = lambda value: pytest.approx(value, rel=1e-9)  # noqa: E731 - the KPIs carry 12 significant digits
+    def approx(value):
+        return pytest.approx(value, rel=1e-9)  # the KPIs carry 12 significant digits
+
     assert kpis["latest_price"] == close[-1]
     assert kpis["return_pct"] == approx((close[-1] / close[0] - 1) * 100)
     assert kpis["change"] == approx(close[-1] - close[-2])
@@ -182,7 +185,7 @@ def test_crypto_pairs_written_either_way_are_the_same_pair(exchange, client, pat
     assert len(body["history"]) == 91  # daily bars, 90 days back from 2024-12-31 inclusive
     assert_aligned(body["moving_averages"]["MA_50"], body, 49)
     close = closes(body)
-    returns = [(b / a - 1) * 100 for a, b in zip(close, close[1:])]
+    returns = [(b / a - 1) * 100 for a, b in itertools.pairwise(close)]
     # Crypto trades every day: 365 bars a year, not 252.
     assert body["kpis"]["annualized_volatility_pct"] == pytest.approx(statistics.stdev(returns) * math.sqrt(365),
                                                                       rel=1e-6)
@@ -289,3 +292,11 @@ def test_market_routes_are_documented_with_every_kpi_definition(spec, path):
 
 def test_symbol_search_is_documented(spec):
     assert {p["name"] for p in spec["paths"]["/api/market/symbols"]["get"]["parameters"]} == {"q", "limit"}
+
+
+def test_a_crypto_pair_missing_from_the_sample_set_is_404_not_400(client):
+    # Sample mode serves only the bundled stocks; a well-formed pair is simply not there.
+    for url in ("/api/crypto/BTC/USDT", "/api/crypto/BTC-USDT"):
+        response = client.get(url)
+        assert response.status_code == 404, response.json
+        assert "BTC/USDT" in response.json["error"]["description"]

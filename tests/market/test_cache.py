@@ -195,3 +195,20 @@ def test_workers_share_the_outage_marker(workers):
 
     assert status == 503 and "(timeout)" in body["error"]["description"]
     assert fetches(second.extensions["market_providers"]["yfinance"]) == 0
+
+
+def test_a_rate_limit_is_respected_for_its_retry_after(yahoo, client, clock):
+    from financial_dashboard.market.providers import RateLimited
+
+    yahoo.fail_with = RateLimited("Yahoo Finance is rate limiting requests.", retry_after=120)
+    assert get(client)[0] == 503
+    yahoo.fail_with = None
+
+    # Past the 20-second cache lifetime but inside the provider's 120 seconds: not asked again.
+    clock.advance(60)
+    assert get(client)[0] == 503
+    assert fetches(yahoo) == 1
+
+    clock.advance(61)
+    assert get(client)[0] == 200
+    assert fetches(yahoo) == 2

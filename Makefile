@@ -32,5 +32,10 @@ run: db
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+bench: install-dev
+	$(BIN)/python bench/market.py
+	$(BIN)/python bench/portfolio.py
+	$(BIN)/python bench/pages.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache

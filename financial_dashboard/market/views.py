@@ -13,9 +13,7 @@ PAGE_INDICATORS = ("bollinger", "macd", "rsi")
 @bp.get("/market")
 def explorer():
     symbol = request.args.get("symbol", "").strip()
-    kind = "crypto" if request.args.get("kind") == "crypto" or "/" in symbol or "-USD" in symbol.upper() else "stock"
-    if kind == "crypto" and "-" in symbol and "/" not in symbol:
-        symbol = symbol.replace("-", "/")
+    kind = "crypto" if request.args.get("kind") == "crypto" else services.kind_of(symbol)
     period = request.args.get("period", "1y")
     interval = request.args.get("interval", "1d")
     context = {"symbol": symbol, "kind": kind, "period": period, "interval": interval,

@@ -292,6 +292,9 @@ def import_bars(symbol: str, frame: pd.DataFrame, interval: str = "1d") -> int:
     symbol = symbol.strip().upper()
     if not SYMBOL_SYNTAX.match(symbol):
         raise BadRequest(f"{symbol!r} is not a valid symbol (letters, digits and . ^ = / -).")
+    intervals = sorted({i for per_kind in BARS_PER_YEAR.values() for i in per_kind})
+    if interval not in intervals:
+        raise BadRequest(f"Unknown interval {interval!r}. Allowed: {', '.join(intervals)}.")
     try:
         count = store_bars("import", symbol, interval, frame, commit=False)
         db.session.commit()

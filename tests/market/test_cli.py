@@ -97,3 +97,13 @@ def test_load_sample_stores_the_four_bundled_symbols_and_is_idempotent(runner):
 
     assert second.exit_code == 0, second.output
     assert counts_by_source_and_symbol() == counts
+
+
+def test_import_csv_rejects_an_unknown_interval(runner, csv_file, count_rows):
+    # Before the check, a long interval failed on PostgreSQL and was stored as typed on SQLite.
+    result = runner.invoke(args=["market", "import-csv", "ACME", str(csv_file(HEADER, *GOOD_ROWS)),
+                                 "--interval", "fortnightly"])
+
+    assert result.exit_code != 0
+    assert "Unknown interval 'fortnightly'" in result.output
+    assert count_rows("market_bars") == 0

@@ -16,8 +16,15 @@ window.fdCharts = {
     figure.layout.template = undefined;
     figure.layout.paper_bgcolor = "rgba(0,0,0,0)";
     figure.layout.plot_bgcolor = "rgba(0,0,0,0)";
-    figure.layout.font = Object.assign({}, figure.layout.font, {color: dark ? "#dee2e6" : "#212529"});
+    var text = dark ? "#dee2e6" : "#212529";
+    figure.layout.font = Object.assign({}, figure.layout.font, {color: text});
+    // plotly's unified hover box is white whatever the theme: light text on it would be unreadable.
+    figure.layout.hoverlabel = Object.assign({bgcolor: dark ? "#212529" : "#ffffff", font: {color: text}},
+                                             figure.layout.hoverlabel);
     var grid = dark ? "#495057" : "#dee2e6";
+    // A plain figure's layout has no axis objects at all; without them it would keep plotly's light grid.
+    figure.layout.xaxis = figure.layout.xaxis || {};
+    figure.layout.yaxis = figure.layout.yaxis || {};
     Object.keys(figure.layout).forEach(function (key) {
       if (/^[xy]axis\d*$/.test(key)) {
         figure.layout[key] = Object.assign({gridcolor: grid, zerolinecolor: grid}, figure.layout[key]);

@@ -90,7 +90,10 @@ def split_factor(splits: pd.Series | None, after: dt.date) -> float:
     if splits is None or len(splits) == 0:
         return 1.0
     splits = price_series(splits)
-    ratios = splits[splits.index > pd.Timestamp(_day(after))]
+    # On the sorted index, a search finds the first split after the date without building a
+    # filtered Series: units() runs for every holding several times per report.
+    first = int(splits.index.searchsorted(pd.Timestamp(_day(after)), side="right"))
+    ratios = splits.to_numpy()[first:]
     # yfinance's "Stock Splits" column holds 0.0 on days without a split; a ratio must be
     # positive to mean anything, so zeros and negatives are skipped rather than multiplied.
     ratios = ratios[ratios > 0]

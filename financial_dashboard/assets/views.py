@@ -25,7 +25,7 @@ def new_asset(portfolio_id):
         from ..portfolios.forms import PortfolioForm
         from ..portfolios.views import _portfolio_page
 
-        return _portfolio_page(portfolio, form, PortfolioForm(obj=portfolio), status=400)
+        return _portfolio_page(portfolio, form, PortfolioForm(obj=portfolio, prefix="rename"), status=400)
     asset = services.create_asset(portfolio, data)
     flash(f"Asset “{asset.name}” added.", "success")
     return redirect(url_for("assets.asset_page", asset_id=asset.id))

@@ -32,7 +32,8 @@ class DashboardSchema(BaseSchema):
     invested = fields.Float()
     profit = fields.Float()
     return_pct = fields.Float(allow_none=True)
-    profit_today = fields.Float(allow_none=True, metadata={"description": "Change of value since yesterday."})
+    profit_today = fields.Float(allow_none=True, metadata={
+        "description": "Change of profit since yesterday: the change of value minus money put in today."})
     portfolios = fields.List(fields.Nested(PortfolioSummarySchema))
     goals = fields.Dict(keys=fields.String(), values=fields.Integer(),
                         metadata={"description": "Number of goals per status: " + ", ".join(STATUSES) + "."})

@@ -48,6 +48,7 @@ def market_figure(payload: dict) -> str:
         fig.add_trace(go.Scatter(x=dates, y=macd["signal"], name="Signal", line={"width": 1.2, "color": "#fd7e14"}),
                       row=4, col=1)
     fig.update_layout(margin={"l": 50, "r": 20, "t": 30, "b": 30}, xaxis_rangeslider_visible=False,
-                      legend={"orientation": "h", "y": 1.04}, hovermode="x unified", height=820)
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.03, "x": 0, "traceorder": "normal"},
+                      hovermode="x unified", height=820)
     fig.update_yaxes(range=[0, 100], row=3, col=1)
     return fig.to_json()

@@ -36,7 +36,8 @@ def portfolios_page():
 @login_required
 def portfolio_page(portfolio_id):
     portfolio = services.get_portfolio(current_user, portfolio_id)
-    return _portfolio_page(portfolio, AssetForm(), PortfolioForm(obj=portfolio))
+    # Prefixed: the page's asset form has a "name" field too, and ids and posted fields must not clash.
+    return _portfolio_page(portfolio, AssetForm(), PortfolioForm(obj=portfolio, prefix="rename"))
 
 
 def _portfolio_page(portfolio, asset_form, rename_form, status=200):
@@ -62,7 +63,7 @@ def _portfolio_page(portfolio, asset_form, rename_form, status=200):
 @login_required
 def rename_portfolio_page(portfolio_id):
     portfolio = services.get_portfolio(current_user, portfolio_id)
-    form = PortfolioForm()
+    form = PortfolioForm(prefix="rename")
     data = load_form(form, PortfolioSchema)
     if data is not None:
         try:

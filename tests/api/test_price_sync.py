@@ -1,0 +1,182 @@
+"""POST /api/assets/<id>/prices/sync: daily closes from the market-data service into the price history."""
+import json
+
+import pandas as pd
+import pytest
+
+from financial_dashboard.extensions import cache
+from financial_dashboard.market.providers import ProviderUnavailable
+from financial_dashboard.market.providers.fake_provider import FakeProvider
+
+BOUGHT = "2010-01-04"
+LAST_SAMPLE_DAY = "2013-03-01"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(app):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def live(app, monkeypatch):
+    """MARKET_DATA_SOURCE=live with ``live(provider)`` standing in for yfinance; all restored afterwards."""
+    monkeypatch.setitem(app.config, "MARKET_DATA_SOURCE", "live")
+    providers = app.extensions.setdefault("market_providers", {})
+
+    def use(provider):
+        monkeypatch.setitem(providers, "yfinance", provider)
+        cache.clear()
+        return provider
+
+    use(FakeProvider(fail_with=AssertionError("no yfinance provider injected")))
+    return use
+
+
+def body_of(response, status):
+    assert response.status_code == status, response.get_data(as_text=True)
+    return json.loads(response.data)
+
+
+def new_asset(api, **fields):
+    portfolio = body_of(api.post("/api/portfolios", json={"name": "Main"}), 201)["id"]
+    asset = {"name": "Apple", "type": "stock", "symbol": "AAPL", "quantity": "10", "amount_invested": "2140.10",
+             "purchase_date": BOUGHT, **fields}
+    return body_of(api.post(f"/api/portfolios/{portfolio}/assets", json=asset), 201)["id"]
+
+
+def stored_prices(api, asset):
+    """{ISO date: price} of every stored price, read page by page."""
+    prices, page = {}, 1
+    while True:
+        body = body_of(api.get(f"/api/assets/{asset}/prices?per_page=100&page={page}"), 200)
+        prices.update({p["date"]: p["price"] for p in body["items"]})
+        if page * 100 >= body["total"]:
+            return prices
+        page += 1
+
+
+def sample_closes_from(api, symbol, first_day):
+    history = body_of(api.get(f"/api/stock/{symbol}?period=max"), 200)["history"]
+    return {bar["date"]: bar["close"] for bar in history if bar["date"] >= first_day}
+
+
+def test_sync_fills_the_history_from_the_purchase_date_with_the_sample_closes(api, count_rows):
+    asset = new_asset(api)
+    closes = sample_closes_from(api, "AAPL", BOUGHT)
+    assert len(closes) == 795  # trading days from 2010-01-04 through 2013-03-01
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert result == {"asset_id": asset, "symbol": "AAPL", "source": "sample", "stale": False, "sample": True,
+                      "created": len(closes), "updated": 0, "unchanged": 0, "from": BOUGHT,
+                      "to": LAST_SAMPLE_DAY, "as_of": f"{LAST_SAMPLE_DAY}T00:00:00Z"}
+    assert stored_prices(api, asset) == closes
+    assert count_rows("price_history") == len(closes)
+
+
+def test_a_second_sync_adds_nothing_and_reports_every_row_unchanged(api, count_rows):
+    asset = new_asset(api)
+    first = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+    cache.clear()  # read the bars again rather than the cached answer
+
+    second = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert (second["created"], second["updated"], second["unchanged"]) == (0, 0, first["created"])
+    assert count_rows("price_history") == first["created"]
+
+
+def test_sync_overwrites_a_price_that_differs_and_keeps_prices_outside_the_range(api, count_rows):
+    asset = new_asset(api, purchase_date="2013-02-01")
+    closes = sample_closes_from(api, "AAPL", "2013-02-01")
+    body_of(api.post(f"/api/assets/{asset}/prices", json=[
+        {"date": "2013-02-01", "price": "1"}, {"date": "2013-01-15", "price": "2"}]), 201)
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert (result["created"], result["updated"], result["unchanged"]) == (len(closes) - 1, 1, 0)
+    assert stored_prices(api, asset) == {"2013-01-15": 2, **closes}
+
+
+def test_a_purchase_on_a_weekend_starts_with_the_next_trading_day(api):
+    asset = new_asset(api, purchase_date="2013-02-16")  # a Saturday; Monday 18th was a US holiday
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert result["from"] == "2013-02-19"
+    assert min(stored_prices(api, asset)) == "2013-02-19"
+
+
+def test_an_asset_without_a_symbol_answers_400(api, count_rows):
+    asset = new_asset(api, symbol=None)
+
+    error = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 400)["error"]
+
+    assert "symbol" in error["fields"]
+    assert count_rows("price_history") == 0
+
+
+def test_an_unknown_symbol_answers_404_and_writes_nothing(api, count_rows):
+    asset = new_asset(api, symbol="ZZZZ")
+
+    error = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 404)["error"]
+
+    assert "ZZZZ" in error["description"]
+    assert count_rows("price_history") == 0
+
+
+def test_another_users_asset_answers_404_and_writes_nothing(api, other_api, count_rows):
+    asset = new_asset(api)
+
+    error = body_of(other_api.post(f"/api/assets/{asset}/prices/sync"), 404)["error"]
+
+    assert error["description"] == f"Asset {asset} does not exist."
+    assert count_rows("price_history") == 0
+    assert body_of(api.post(f"/api/assets/{asset + 1000}/prices/sync"), 404)["error"]["code"] == 404
+
+
+def test_anonymous_sync_answers_401(anon, api):
+    asset = new_asset(api)
+
+    assert anon.post(f"/api/assets/{asset}/prices/sync").status_code == 401
+
+
+def frame(closes):
+    index = pd.DatetimeIndex([pd.Timestamp(d, tz="UTC") for d in closes])
+    values = list(closes.values())
+    return pd.DataFrame({"open": values, "high": values, "low": values, "close": values, "volume": 1.0},
+                        index=index)
+
+
+def test_live_sync_reads_the_provider_and_says_it_is_not_sample(api, live):
+    live(FakeProvider({"AAPL": frame({"2009-12-31": 99.0, "2010-01-04": 100.0, "2010-01-05": 101.5})}))
+    asset = new_asset(api)
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert (result["source"], result["sample"], result["stale"], result["created"]) == ("yfinance", False, False, 2)
+    assert stored_prices(api, asset) == {"2010-01-04": 100.0, "2010-01-05": 101.5}
+
+
+def test_live_sync_falls_back_to_stored_bars_marked_stale_when_the_provider_fails(api, live, count_rows):
+    live(FakeProvider({"AAPL": frame({"2010-01-04": 100.0, "2010-01-05": 101.5})}))
+    asset = new_asset(api)
+    body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)  # stores the bars it fetched
+    live(FakeProvider(fail_with=ProviderUnavailable("down", cause="timeout")))
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert (result["stale"], result["created"], result["unchanged"]) == (True, 0, 2)
+
+
+def test_live_sync_with_the_provider_down_and_nothing_stored_answers_503_with_retry_after(api, live, count_rows):
+    live(FakeProvider(fail_with=ProviderUnavailable("down", cause="timeout", retry_after=30)))
+    asset = new_asset(api)
+
+    response = api.post(f"/api/assets/{asset}/prices/sync")
+
+    error = body_of(response, 503)["error"]
+    assert response.headers["Retry-After"] == "30"
+    assert "timeout" in error["description"]
+    assert count_rows("price_history") == 0

@@ -1,6 +1,7 @@
 """Asset and price forms; rules in assets/schemas.py and prices/schemas.py."""
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import NumberInput
 
 from .models import ASSET_TYPES
@@ -8,7 +9,7 @@ from .models import ASSET_TYPES
 
 class AssetForm(FlaskForm):
     name = StringField("Name", render_kw={"required": True, "maxlength": 120})
-    type = SelectField("Type", choices=[(t, t) for t in ASSET_TYPES], validate_choice=False)
+    type = SelectField("Type", choices=[SelectChoice(t, t) for t in ASSET_TYPES], validate_choice=False)
     symbol = StringField("Market symbol (optional)", render_kw={"placeholder": "AAPL or BTC/USDT", "maxlength": 32})
     quantity = StringField("Quantity (optional)", widget=NumberInput(step="any", min="0"))
     amount_invested = StringField("Amount invested", widget=NumberInput(step="0.01", min="0"),

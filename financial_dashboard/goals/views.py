@@ -1,6 +1,7 @@
 """Goal pages: list with progress, create, edit, delete, and a goal page with its projection."""
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.forms import EmptyForm
 from ..common.forms import load_form, service_error
@@ -14,8 +15,8 @@ from .schemas import ContributionSchema, GoalSchema, GoalUpdateSchema
 
 
 def _portfolio_choices(form):
-    form.portfolio_id.choices = [("", "— not funded by a portfolio —")] + [
-        (str(p.id), p.name) for p in db.session.scalars(portfolios_of(current_user))]
+    form.portfolio_id.choices = [SelectChoice("", "— not funded by a portfolio —")] + [
+        SelectChoice(str(p.id), p.name) for p in db.session.scalars(portfolios_of(current_user))]
 
 
 @bp.get("/goals")

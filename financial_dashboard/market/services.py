@@ -167,7 +167,8 @@ def _bars(kind, source, symbol, interval, period=None, between=None) -> Bars:
 
 def _day_bounds(between) -> tuple[pd.Timestamp, pd.Timestamp]:
     start, end = between
-    return pd.Timestamp(start, tz="UTC"), pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(1)
+    # The end day is included up to its last microsecond (the finest the database stores).
+    return pd.Timestamp(start, tz="UTC"), pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
 
 
 def _fetch(source, symbol, interval, period=None, between=None) -> pd.DataFrame:

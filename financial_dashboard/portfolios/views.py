@@ -50,7 +50,8 @@ def _portfolio_page(portfolio, asset_form, rename_form, status=200):
     try:
         report = valuation.performance(portfolio, args.get("from_"), args.get("to"), benchmark)
     except AppError as exc:
-        error, report = exc.description, valuation.performance(portfolio, args.get("from_"), args.get("to"))
+        # Show the message above the portfolio's default view rather than an error page.
+        error, report = exc.description, valuation.performance(portfolio)
     assets = db.session.scalars(assets_in(portfolio)).all()
     figures = {"value": value_figure(report["series"]),
                "allocation": allocation_figure(report["allocation"]["by_asset"], "name")}

@@ -395,3 +395,14 @@ def test_select_fields_look_like_drop_downs(client, seeded, path, name):
     page = Page(get_page(client, path.format(**seeded)))
     (select,) = page.find("select", name=name)
     assert "form-select" in select["class"].split() and "form-control" not in select["class"].split()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("from=2030-01-01&to=2020-01-01", "Must not be before"),
+    ("benchmark=ZZZZ", "ZZZZ"),
+    ("from=2099-01-01", "from"),  # valid on its own, refused by the service: the page once answered 400
+])
+def test_a_bad_period_or_benchmark_keeps_the_portfolio_page_with_a_message(client, seeded, query, message):
+    html = get_page(client, f"/portfolios/{seeded['portfolio']}?{query}")
+    assert "alert-warning" in html and message in html
+    assert 'id="value-chart"' in html

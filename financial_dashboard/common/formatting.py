@@ -37,4 +37,23 @@ def signed_pct(value):
     return Markup(f'<span class="{tone(value)}">{escape(pct(value))}</span>')
 
 
-FILTERS = {"money": money, "pct": pct, "tone": tone, "signed_money": signed_money, "signed_pct": signed_pct}
+def number(value):
+    """A price or quantity: thousands separators, at least 2 and at most 8 decimals, no float noise."""
+    if value is None:
+        return "—"
+    text = f"{decimal.Decimal(str(value)):,.8f}".rstrip("0")
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+def when(value):
+    """An ISO timestamp from the API as a short UTC time, or just the date when it is midnight."""
+    if not value:
+        return "—"
+    text = str(value).replace("Z", "")
+    day, _, time = text.partition("T")
+    return day if not time or time.startswith("00:00:00") else f"{day} {time[:5]} UTC"
+
+
+FILTERS = {"number": number, "when": when, "money": money, "pct": pct, "tone": tone,
+           "signed_money": signed_money, "signed_pct": signed_pct}

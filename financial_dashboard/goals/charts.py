@@ -9,8 +9,9 @@ def projection_figure(projection: dict) -> str:
                              y=[p["balance"] for p in projection["projected"]],
                              name="Projected", mode="lines", line={"color": "#0d6efd"}))
     if projection["actual"]:
-        fig.add_trace(go.Scatter(x=[p["date"] for p in projection["actual"]],
-                                 y=[p["balance"] for p in projection["actual"]],
+        # Carry the actual line on to today's balance, where the projection starts, so the two meet.
+        actual = projection["actual"] + projection["projected"][:1]
+        fig.add_trace(go.Scatter(x=[p["date"] for p in actual], y=[p["balance"] for p in actual],
                                  name="Actual", mode="lines+markers", line={"color": "#198754", "shape": "hv"}))
     fig.add_hline(y=projection["target_amount"], line={"dash": "dash", "color": "#dc3545"},
                   annotation_text="Target", annotation_position="top left")

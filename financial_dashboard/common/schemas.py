@@ -1,7 +1,15 @@
 """Marshmallow building blocks: the base schema, exact money and price fields, pagination."""
 import decimal
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
 
 MAX_PER_PAGE = 100
 # Ids and page numbers are SQL INTEGERs: a larger number cannot name a row, and the drivers refuse to bind it.
@@ -98,3 +106,15 @@ class UTCDateTime(fields.DateTime):
         from .jsonprovider import to_utc_iso
 
         return None if value is None else to_utc_iso(value)
+
+
+class DateRangeQuerySchema(QuerySchema):
+    """``?from=&to=`` ISO dates, both optional and inclusive; ``to`` may not come before ``from``."""
+
+    from_ = fields.Date(data_key="from", metadata={"description": "First date to include (ISO)."})
+    to = fields.Date(metadata={"description": "Last date to include (ISO)."})
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Must not be before 'from'.", "to")

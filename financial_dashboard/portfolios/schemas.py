@@ -1,7 +1,7 @@
 """Request and response schemas for portfolios."""
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, validate
 
-from ..common.schemas import BaseSchema, QuerySchema, UTCDateTime, trimmed
+from ..common.schemas import BaseSchema, DateRangeQuerySchema, UTCDateTime, trimmed
 
 
 class PortfolioSchema(BaseSchema):
@@ -10,16 +10,11 @@ class PortfolioSchema(BaseSchema):
     created_at = UTCDateTime(dump_only=True)
 
 
-class PerformanceQuerySchema(QuerySchema):
-    from_ = fields.Date(data_key="from", metadata={"description": "Start of the period (default: first purchase)."})
-    to = fields.Date(metadata={"description": "End of the period (default: today)."})
+class PerformanceQuerySchema(DateRangeQuerySchema):
+    """The period (default: first purchase to today) and an optional benchmark."""
+
     benchmark = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9.^=/\-]{1,32}$"),
                               metadata={"description": "Any market symbol to compare with, e.g. SPY or AAPL."})
-
-    @validates_schema
-    def ordered(self, data, **kwargs):
-        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
-            raise ValidationError("Must not be before 'from'.", "to")
 
 
 class SeriesPointSchema(BaseSchema):

@@ -1,7 +1,13 @@
 """Request and response schemas for price history."""
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import fields
 
-from ..common.schemas import BaseSchema, PageQuerySchema, Price, UTCDateTime
+from ..common.schemas import (
+    BaseSchema,
+    DateRangeQuerySchema,
+    PageQuerySchema,
+    Price,
+    UTCDateTime,
+)
 
 
 class PriceSchema(BaseSchema):
@@ -11,15 +17,8 @@ class PriceSchema(BaseSchema):
     price = Price(required=True)
 
 
-class PriceRangeQuerySchema(PageQuerySchema):
-    from_ = fields.Date(data_key="from", metadata={"description": "First date to include (ISO)."})
-    to = fields.Date(metadata={"description": "Last date to include (ISO)."})
-
-    @validates_schema
-    def ordered(self, data, **kwargs):
-        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
-            raise ValidationError("Must not be before 'from'.", "to")
-
+class PriceRangeQuerySchema(PageQuerySchema, DateRangeQuerySchema):
+    """A page of prices between two dates."""
 
 
 class SyncResultSchema(BaseSchema):

@@ -1,4 +1,6 @@
 """Request parsing and response helpers used by every JSON route."""
+import functools
+
 from flask import request, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest as WerkzeugBadRequest
@@ -24,7 +26,7 @@ def json_body(schema, *, partial=False, allow_many=False):
     if many and not data:
         raise ValidationFailed("The list is empty.", fields={"_schema": ["Send at least one item."]})
     try:
-        return schema().load(data, partial=partial, many=many)
+        return _instance(schema).load(data, partial=partial, many=many)
     except ValidationError as error:
         raise ValidationFailed("The request body has invalid fields.", fields=_messages(error)) from None
 
@@ -32,9 +34,16 @@ def json_body(schema, *, partial=False, allow_many=False):
 def query_args(schema):
     """Validate the query string with ``schema`` (400 listing the bad parameters)."""
     try:
-        return schema().load(request.args)
+        return _instance(schema).load(request.args)
     except ValidationError as error:
         raise ValidationFailed("The query string has invalid parameters.", fields=_messages(error)) from None
+
+
+@functools.cache
+def _instance(schema):
+    """One instance per schema class: marshmallow schemas keep no per-load state, and building one
+    costs more than validating a query string."""
+    return schema()
 
 
 def _messages(error: ValidationError):

@@ -47,6 +47,21 @@ def price_histories(asset_ids) -> dict[int, pd.Series]:
     return histories
 
 
+SAMPLE_LABELS = {"sample": "bundled sample data (2000–2013), not live quotes", "import": "imported data"}
+
+
+def sample_notes(assets) -> list[str]:
+    """One sentence per asset whose prices come (partly) from sample or imported data, in one query."""
+    if not assets:
+        return []
+    rows = db.session.execute(
+        sa.select(PriceHistory.asset_id, PriceHistory.source).distinct()
+        .where(PriceHistory.asset_id.in_([a.id for a in assets]), PriceHistory.source.in_(SAMPLE_LABELS))
+        .order_by(PriceHistory.asset_id, PriceHistory.source))
+    names = {a.id: a.name for a in assets}
+    return [f"Prices of {names[asset_id]} include {SAMPLE_LABELS[source]}." for asset_id, source in rows]
+
+
 def load_positions(portfolio_ids, with_splits=True) -> tuple[dict[int, list[AssetPosition]], list[str]]:
     """Positions per portfolio in two queries (assets, then all their prices), plus cached split data."""
     positions: dict[int, list[AssetPosition]] = defaultdict(list)
@@ -55,6 +70,7 @@ def load_positions(portfolio_ids, with_splits=True) -> tuple[dict[int, list[Asse
         return positions, notes
     assets = db.session.scalars(sa.select(Asset).where(Asset.portfolio_id.in_(portfolio_ids)).order_by(Asset.id)).all()
     prices = price_histories([a.id for a in assets]) if assets else {}
+    notes += sample_notes(assets)
     split_histories: dict[tuple[str, str], pd.Series] = {}  # one look-up (and one note) per symbol
     for asset in assets:
         splits = None

@@ -15,6 +15,8 @@ class PriceSchema(BaseSchema):
     asset_id = fields.Integer(dump_only=True)
     date = fields.Date(required=True)
     price = Price(required=True)
+    source = fields.String(dump_only=True, metadata={
+        "description": "manual, or the market source of a sync: yfinance, ccxt, sample (bundled data), import."})
 
 
 class PriceRangeQuerySchema(PageQuerySchema, DateRangeQuerySchema):

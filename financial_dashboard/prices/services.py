@@ -37,17 +37,19 @@ def upsert_prices(asset, rows: list[dict]) -> tuple[list[PriceHistory], int, int
     for row in rows:
         price = existing.get(row["date"])
         if price is None:
-            existing[row["date"]] = PriceHistory(asset_id=asset.id, date=row["date"], price=row["price"])
+            existing[row["date"]] = PriceHistory(asset_id=asset.id, date=row["date"], price=row["price"],
+                                                 source="manual")
             db.session.add(existing[row["date"]])
             created += 1
         else:
-            price.price = row["price"]
+            price.price, price.source = row["price"], "manual"
     db.session.commit()
     return sorted((existing[d] for d in dates), key=lambda p: p.date), created, len(rows) - created
 
 
 def update_price(price: PriceHistory, changes: dict) -> PriceHistory:
     apply_changes(price, changes, ("date", "price"))
+    price.source = "manual"
     try:
         db.session.commit()
     except sa.exc.IntegrityError:
@@ -84,10 +86,10 @@ def sync_from_market(asset, today=None) -> dict:
     for day, price in closes.items():
         row = existing.get(day)
         if row is None:
-            db.session.add(PriceHistory(asset_id=asset.id, date=day, price=price))
+            db.session.add(PriceHistory(asset_id=asset.id, date=day, price=price, source=bars.source))
             created += 1
-        elif row.price != price:
-            row.price = price
+        elif row.price != price or row.source != bars.source:
+            row.price, row.source = price, bars.source
             updated += 1
     db.session.commit()
     return {"asset_id": asset.id, "symbol": bars.symbol, "source": bars.source, "stale": bars.stale,

@@ -180,3 +180,29 @@ def test_live_sync_with_the_provider_down_and_nothing_stored_answers_503_with_re
     assert response.headers["Retry-After"] == "30"
     assert "timeout" in error["description"]
     assert count_rows("price_history") == 0
+
+
+def test_synced_prices_remember_their_source_and_the_portfolio_says_it_rests_on_sample_data(api):
+    asset = new_asset(api)
+    body_of(api.post(f"/api/assets/{asset}/prices", json={"date": "2009-12-31", "price": "30"}), 201)
+    body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    first_page = body_of(api.get(f"/api/assets/{asset}/prices?per_page=3"), 200)["items"]
+    assert [p["source"] for p in first_page] == ["manual", "sample", "sample"]
+
+    portfolio = body_of(api.get(f"/api/assets/{asset}"), 200)["portfolio_id"]
+    notes = body_of(api.get(f"/api/portfolios/{portfolio}/performance"), 200)["notes"]
+    assert notes == ["Prices of Apple include bundled sample data (2000–2013), not live quotes."]
+    assert body_of(api.get("/api/dashboard"), 200)["notes"] == notes
+
+    # Typing a price over a synced one makes it the user's own again.
+    day = first_page[1]["date"]
+    changed = body_of(api.post(f"/api/assets/{asset}/prices", json={"date": day, "price": "31"}), 200)
+    assert changed["source"] == "manual"
+
+
+def test_a_portfolio_with_only_typed_prices_has_no_sample_note(api):
+    asset = new_asset(api, symbol=None)
+    body_of(api.post(f"/api/assets/{asset}/prices", json=[{"date": "2024-01-02", "price": "10"}]), 201)
+    portfolio = body_of(api.get(f"/api/assets/{asset}"), 200)["portfolio_id"]
+    assert body_of(api.get(f"/api/portfolios/{portfolio}/performance"), 200)["notes"] == []

@@ -30,7 +30,8 @@ def test_post_one_price_answers_201_with_location(api, asset):
 
     assert response.status_code == 201, response.json
     price = response.json
-    assert set(price) == {"id", "asset_id", "date", "price"}
+    assert set(price) == {"id", "asset_id", "date", "price", "source"}
+    assert price["source"] == "manual"
     assert (price["asset_id"], price["date"], str(price["price"])) == (asset, "2024-02-01", "187.5")
     assert response.headers["Location"].endswith(f"/api/assets/{asset}/prices/{price['id']}")
     assert api.get(response.headers["Location"]).json == price

@@ -406,3 +406,14 @@ def test_a_bad_period_or_benchmark_keeps_the_portfolio_page_with_a_message(clien
     html = get_page(client, f"/portfolios/{seeded['portfolio']}?{query}")
     assert "alert-warning" in html and message in html
     assert 'id="value-chart"' in html
+
+
+def test_asset_and_portfolio_pages_say_when_prices_are_sample_data(client, seeded, api):
+    assert 'id="badge-sample"' not in get_page(client, f"/assets/{seeded['asset']}")
+    # Bought within the bundled period (it ends 2013-03-01), so the sync finds sample closes.
+    assert api.patch(f"/api/assets/{seeded['asset']}", json={"purchase_date": "2012-06-01"}).status_code == 200
+    assert api.post(f"/api/assets/{seeded['asset']}/prices/sync").json["created"] > 0
+
+    assert 'id="badge-sample"' in get_page(client, f"/assets/{seeded['asset']}")
+    assert "include bundled sample data" in get_page(client, f"/portfolios/{seeded['portfolio']}")
+    assert "include bundled sample data" in get_page(client, "/")

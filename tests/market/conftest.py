@@ -13,7 +13,11 @@ import pytest
 from financial_dashboard.extensions import cache
 from financial_dashboard.market import services
 from financial_dashboard.market.providers.ccxt_provider import CcxtProvider
-from financial_dashboard.market.providers.fake_provider import DEFAULT_END, FakeProvider, generate_ohlcv
+from financial_dashboard.market.providers.fake_provider import (
+    DEFAULT_END,
+    FakeProvider,
+    generate_ohlcv,
+)
 
 # The live source's "now" in these tests: the fake provider's generated series end on this day.
 NOW = DEFAULT_END

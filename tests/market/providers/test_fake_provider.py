@@ -8,7 +8,11 @@ from financial_dashboard.market.providers import (
     SymbolNotFound,
     create_provider,
 )
-from financial_dashboard.market.providers.fake_provider import DEFAULT_END, DEFAULT_PERIODS, FakeProvider
+from financial_dashboard.market.providers.fake_provider import (
+    DEFAULT_END,
+    DEFAULT_PERIODS,
+    FakeProvider,
+)
 
 from .test_base import assert_normalised
 

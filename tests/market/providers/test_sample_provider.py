@@ -6,7 +6,12 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from financial_dashboard.market.providers import InvalidSymbol, SymbolNotFound, UnsupportedInterval, sample_provider
+from financial_dashboard.market.providers import (
+    InvalidSymbol,
+    SymbolNotFound,
+    UnsupportedInterval,
+    sample_provider,
+)
 from financial_dashboard.market.providers.sample_provider import SampleProvider
 
 from .test_base import assert_normalised

@@ -1,18 +1,21 @@
 """Request and response schemas for assets."""
-import datetime as dt
 
-from marshmallow import ValidationError, fields, post_load, validate
+from marshmallow import fields, post_load, validate
 
-from ..common.schemas import MAX_INT, BaseSchema, Money, Quantity, UTCDateTime, trimmed
+from ..common.schemas import (
+    MAX_INT,
+    BaseSchema,
+    Money,
+    Quantity,
+    UTCDateTime,
+    date_between,
+    trimmed,
+)
 from .models import ASSET_TYPES
 
 SYMBOL = validate.Regexp(r"^[A-Za-z0-9.^=/\-]+$",
                          error="Use letters, digits and . ^ = / - only, e.g. AAPL or BTC/USDT.")
 
-
-def _not_future(value: dt.date):
-    if value > dt.date.today():
-        raise ValidationError("Must not be in the future.")
 
 
 class AssetSchema(BaseSchema):
@@ -25,7 +28,7 @@ class AssetSchema(BaseSchema):
                      metadata={"description": "Market symbol, e.g. AAPL or BTC/USDT (stored upper-case)."})
     quantity = Quantity(allow_none=True, metadata={"description": "Units held; omit to derive it from prices."})
     amount_invested = Money(required=True)
-    purchase_date = fields.Date(required=True, validate=_not_future)
+    purchase_date = fields.Date(required=True, validate=date_between())
     created_at = UTCDateTime(dump_only=True)
 
     @post_load

@@ -1,4 +1,5 @@
 """Marshmallow building blocks: the base schema, exact money and price fields, pagination."""
+import datetime as dt
 import decimal
 
 from marshmallow import (
@@ -108,13 +109,41 @@ class UTCDateTime(fields.DateTime):
         return None if value is None else to_utc_iso(value)
 
 
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def date_between(earliest=EARLIEST_DATE, latest_years_ahead: int | None = 0):
+    """A validator: the date lies between ``earliest`` and today (UTC) plus ``latest_years_ahead`` years
+    (None: no upper bound). Dates far outside would only overflow the growth formulas and pandas."""
+
+    def check(value: dt.date):
+        if value < earliest:
+            raise ValidationError(f"Must be on or after {earliest.isoformat()}.")
+        if latest_years_ahead is not None:
+            today = utc_today()
+            latest = today.replace(year=today.year + latest_years_ahead) if today.month != 2 or today.day != 29 \
+                else today.replace(year=today.year + latest_years_ahead, day=28)
+            if value > latest:
+                raise ValidationError("Must not be in the future." if latest_years_ahead == 0
+                                      else f"Must be on or before {latest.isoformat()}.")
+
+    return check
+
+
 class DateRangeQuerySchema(QuerySchema):
     """``?from=&to=`` ISO dates, both optional and inclusive; ``to`` may not come before ``from``."""
 
-    from_ = fields.Date(data_key="from", metadata={"description": "First date to include (ISO)."})
-    to = fields.Date(metadata={"description": "Last date to include (ISO)."})
+    from_ = fields.Date(data_key="from", validate=date_between(latest_years_ahead=None),
+                        metadata={"description": "First date to include (ISO)."})
+    to = fields.Date(validate=date_between(latest_years_ahead=None),
+                     metadata={"description": "Last date to include (ISO)."})
 
     @validates_schema
     def ordered(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ValidationError("Must not be before 'from'.", "to")
+

@@ -30,7 +30,7 @@ class DashboardSchema(BaseSchema):
     portfolio_value = fields.Float()
     goal_savings = fields.Float()
     invested = fields.Float()
-    profit = fields.Float()
+    profit = fields.Float(allow_none=True)
     return_pct = fields.Float(allow_none=True)
     profit_today = fields.Float(allow_none=True, metadata={
         "description": "Change of profit since yesterday: the change of value minus money put in today."})

@@ -3,7 +3,15 @@ import decimal
 
 from marshmallow import fields, validate
 
-from ..common.schemas import MAX_INT, BaseSchema, Exact, Money, UTCDateTime, trimmed
+from ..common.schemas import (
+    MAX_INT,
+    BaseSchema,
+    Exact,
+    Money,
+    UTCDateTime,
+    date_between,
+    trimmed,
+)
 
 STATUSES = ("achieved", "on_track", "at_risk", "behind", "overdue")
 
@@ -14,7 +22,8 @@ class GoalSchema(BaseSchema):
     target_amount = Money(required=True, min_inclusive=False)
     current_savings = Money(load_default=0, metadata={
         "description": "Saved so far; for a goal funded by a portfolio, that portfolio's current value."})
-    target_date = fields.Date(required=True, metadata={"description": "ISO date, e.g. 2027-06-30."})
+    target_date = fields.Date(required=True, validate=date_between(latest_years_ahead=100),
+                              metadata={"description": "ISO date, e.g. 2027-06-30; at most 100 years ahead."})
     monthly_contribution = Money(allow_none=True, metadata={"description": "What you plan to add each month."})
     expected_annual_return_pct = Exact(places=2, minimum=decimal.Decimal(-50), maximum=decimal.Decimal(100),
                                        allow_none=True, metadata={"description": "e.g. 5 for 5 % a year."})

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..portfolios.models import Portfolio
 from .models import Contribution, Goal
 
+MAX_SAVINGS = decimal.Decimal(10**12)  # the NUMERIC(14, 2) column's limit
 EDITABLE = ("title", "target_amount", "current_savings", "target_date", "monthly_contribution",
             "expected_annual_return_pct", "portfolio_id")
 
@@ -96,6 +97,8 @@ def _move_savings(goal: Goal, amount: decimal.Decimal, field="amount"):
     if new < 0:
         raise BadRequest("Savings cannot go below zero.", fields={
             field: [f"Only {goal.current_savings} is saved; this would leave {new}."]})
+    if new >= MAX_SAVINGS:
+        raise BadRequest("Savings would be too large.", fields={field: [f"Savings must stay below {MAX_SAVINGS}."]})
     goal.current_savings = new
 
 
@@ -111,8 +114,12 @@ def add_contribution(goal: Goal, data: dict) -> Contribution:
 
 
 def delete_contribution(goal: Goal, contribution: Contribution) -> None:
-    """Undo a contribution: its amount leaves the savings again (refused if that would go below zero)."""
-    _move_savings(goal, -contribution.amount)
+    """Undo a contribution: its amount leaves the savings again (refused if that would go below zero).
+
+    On a goal that now follows a portfolio the savings are that portfolio's value, so only the record goes.
+    """
+    if goal.portfolio_id is None:
+        _move_savings(goal, -contribution.amount)
     db.session.delete(contribution)
     db.session.commit()
 

@@ -323,12 +323,18 @@ def splits_for(symbol: str, kind: str) -> tuple[pd.Series, str | None]:
     hit = cache.get(key)
     if hit is not None:
         return hit, None
+    down = cache.get(f"down:{key}")
+    if down is not None:
+        return empty, down
     try:
         splits = prov.splits(symbol)
     except (providers_base.SymbolNotFound, providers_base.InvalidSymbol):
         splits = empty
     except providers_base.ProviderUnavailable as error:
-        return empty, f"split history of {symbol} unavailable ({error.cause})"
+        note = f"split history of {symbol} unavailable ({error.cause})"
+        # Remember the outage like a bars outage, so every page view does not wait for the same timeout.
+        cache.set(f"down:{key}", note, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+        return empty, note
     splits = splits if splits is not None else empty
     cache.set(key, splits, timeout=86400)
     return splits, None

@@ -1,7 +1,13 @@
 """Request and response schemas for portfolios."""
 from marshmallow import fields, validate
 
-from ..common.schemas import BaseSchema, DateRangeQuerySchema, UTCDateTime, trimmed
+from ..common.schemas import (
+    BaseSchema,
+    DateRangeQuerySchema,
+    UTCDateTime,
+    date_between,
+    trimmed,
+)
 
 
 class PortfolioSchema(BaseSchema):
@@ -12,6 +18,9 @@ class PortfolioSchema(BaseSchema):
 
 class PerformanceQuerySchema(DateRangeQuerySchema):
     """The period (default: first purchase to today) and an optional benchmark."""
+
+    # A daily series is built for the whole period: it may not reach past today.
+    to = fields.Date(validate=date_between(), metadata={"description": "Last date (default and latest: today)."})
 
     benchmark = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9.^=/\-]{1,32}$"),
                               metadata={"description": "Any market symbol to compare with, e.g. SPY or AAPL."})
@@ -72,7 +81,7 @@ class PerformanceSchema(BaseSchema):
 class TotalsSchema(BaseSchema):
     invested = fields.Float()
     value = fields.Float()
-    profit = fields.Float()
+    profit = fields.Float(allow_none=True, metadata={"description": "Over priced holdings; null when none is priced."})
     return_pct = fields.Float(allow_none=True)
     change_today = fields.Float(allow_none=True)
     holdings = fields.Integer()

@@ -9,7 +9,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from ..analytics.performance import performance_report
 from ..analytics.valuation import AssetPosition, current_value, price_series, value_on
@@ -120,36 +120,61 @@ def performance(portfolio: Portfolio, start=None, end=None, benchmark=None) -> d
 
 
 def summarize(positions: list[AssetPosition], as_of: dt.date) -> dict:
-    """Invested, value, profit and return of a set of holdings today, and their profit change since yesterday."""
+    """Invested, value, profit and return of a set of holdings today, and their profit change since yesterday.
+
+    Holdings without prices count at cost (and ``unpriced`` says how many); when none of the holdings
+    has a price, profit and returns would be a made-up zero, so they are None.
+    """
     now = [current_value(p, as_of) for p in positions]
     before = [value_on(p, as_of - dt.timedelta(days=1)) for p in positions]
     invested = sum(s["invested"] for s in now)
     value = sum(s["value"] for s in now)
-    previous = sum(s["value"] for s in before)
+    unpriced = sum(1 for s in now if not s["priced"])
+    known = not positions or unpriced < len(positions)
+    profit = value - invested if known else None
     # Money put in today raises the value but is not a gain: compare profits, not values.
+    previous = sum(s["value"] for s in before)
     previous_profit = previous - sum(s["invested"] for s in before)
     return {
-        "invested": round(invested, 2), "value": round(value, 2), "profit": round(value - invested, 2),
-        "return_pct": round((value - invested) / invested * 100, 2) if invested else None,
-        "change_today": round(value - invested - previous_profit, 2) if previous else None,
-        "holdings": len(positions), "unpriced": sum(1 for s in now if not s["priced"]),
+        "invested": round(invested, 2), "value": round(value, 2), "profit": _round(profit),
+        "return_pct": _round(profit * 100 / invested) if profit is not None and invested else None,
+        "change_today": _round(profit - previous_profit) if profit is not None and previous else None,
+        "holdings": len(positions), "unpriced": unpriced,
     }
+
+
+def _round(value):
+    return None if value is None else round(value, 2)
+
+
+def user_positions(user):
+    """The user's portfolios, their positions and notes, loaded once per request (goals, dashboard, pages)."""
+    # Kept in the request's environ, not in ``g``: an app context (and its ``g``) can outlive a request.
+    memo = request.environ.setdefault("financial_dashboard.positions", {}) if has_request_context() else {}
+    if user.id not in memo:
+        portfolios = db.session.scalars(
+            sa.select(Portfolio).where(Portfolio.user_id == user.id).order_by(Portfolio.id)).all()
+        positions, notes = load_positions([p.id for p in portfolios])
+        memo[user.id] = portfolios, positions, notes
+    return memo[user.id]
 
 
 def portfolio_values(user) -> dict[int, dict]:
     """Today's summary of each of the user's portfolios, keyed by id (used by goals and the dashboard)."""
-    portfolios = db.session.scalars(sa.select(Portfolio).where(Portfolio.user_id == user.id).order_by(Portfolio.id)).all()
-    positions, _ = load_positions([p.id for p in portfolios])
+    portfolios, positions, _ = user_positions(user)
     return {p.id: {"id": p.id, "name": p.name, **summarize(positions[p.id], today())} for p in portfolios}
 
 
 def total(summaries: list[dict]) -> dict:
     """The sum of several portfolio summaries, with the return recomputed on the totals."""
     invested = round(sum(s["invested"] for s in summaries), 2)
-    value = round(sum(s["value"] for s in summaries), 2)
+    profits = [s["profit"] for s in summaries if s["profit"] is not None]
+    # Portfolios without any price add their cost to the value but nothing to the profit.
+    profit = round(sum(profits), 2) if profits or not summaries else None
+    priced_invested = sum(s["invested"] for s in summaries if s["profit"] is not None)
     changes = [s["change_today"] for s in summaries if s["change_today"] is not None]
-    return {"invested": invested, "value": value, "profit": round(value - invested, 2),
-            "return_pct": round((value - invested) / invested * 100, 2) if invested else None,
+    return {"invested": invested, "value": round(sum(s["value"] for s in summaries), 2), "profit": profit,
+            "return_pct": round(profit * 100 / priced_invested, 2) if profit is not None and priced_invested else None,
             "change_today": round(sum(changes), 2) if changes else None,
             "holdings": sum(s["holdings"] for s in summaries), "unpriced": sum(s["unpriced"] for s in summaries)}
 
@@ -168,9 +193,8 @@ def movers(positions: list[AssetPosition], limit: int = 5) -> list[dict]:
 
 def dashboard(user, goal_statuses: dict[str, int], cash_savings) -> dict:
     """Net worth, invested, profit today and overall, goal counts by status, the biggest movers."""
-    portfolios = db.session.scalars(sa.select(Portfolio).where(Portfolio.user_id == user.id).order_by(Portfolio.id)).all()
-    positions, notes = load_positions([p.id for p in portfolios])
-    items = [{"id": p.id, "name": p.name, **summarize(positions[p.id], today())} for p in portfolios]
+    _, positions, notes = user_positions(user)
+    items = list(portfolio_values(user).values())
     totals = total(items)
     everything = [position for group in positions.values() for position in group]
     return {

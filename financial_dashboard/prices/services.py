@@ -1,4 +1,6 @@
 """Price history logic: listing by date range and upserting by date."""
+import collections
+
 import sqlalchemy as sa
 
 from ..common.ownership import apply_changes, first_or_404
@@ -27,7 +29,7 @@ def upsert_prices(asset, rows: list[dict]) -> tuple[list[PriceHistory], int, int
     All rows are written in one transaction: a bad row leaves nothing half-written.
     """
     dates = [row["date"] for row in rows]
-    duplicates = sorted({d.isoformat() for d in dates if dates.count(d) > 1})
+    duplicates = sorted(d.isoformat() for d, n in collections.Counter(dates).items() if n > 1)
     if duplicates:
         raise ValidationFailed("The same date appears more than once.",
                                fields={"date": [f"Duplicate date {d}." for d in duplicates]})

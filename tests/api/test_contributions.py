@@ -180,3 +180,15 @@ def test_deleting_a_goal_deletes_its_contributions_only(api, goal, count_rows):
 
     assert count_rows("goal_contributions") == 1
     assert [c["amount"] for c in contributions(api, other_goal)["items"]] == [7]
+
+
+def test_contributions_stay_deletable_after_the_goal_is_linked_to_a_portfolio(api, count_rows):
+    goal = api.post("/api/goals", json={"title": "g", "target_amount": 1000, "target_date": "2030-01-01"}).json["id"]
+    contribution = api.post(f"/api/goals/{goal}/contributions", json={"amount": "50", "date": "2026-01-01"}).json["id"]
+    portfolio = api.post("/api/portfolios", json={"name": "Funds"}).json["id"]
+    assert api.patch(f"/api/goals/{goal}", json={"portfolio_id": portfolio}).status_code == 200
+
+    response = api.delete(f"/api/goals/{goal}/contributions/{contribution}")
+
+    assert response.status_code == 204, response.json
+    assert count_rows("goal_contributions") == 0

@@ -8,6 +8,7 @@ from financial_dashboard.extensions import db
 from financial_dashboard.market import services
 from financial_dashboard.market.models import MarketBar
 from financial_dashboard.market.providers import ProviderUnavailable, RateLimited
+from financial_dashboard.market.providers.fake_provider import FakeProvider
 
 from .conftest import NOW, bars
 
@@ -173,3 +174,21 @@ def test_load_bars_reads_back_what_was_stored(app):
     pd.testing.assert_frame_equal(loaded, frame.iloc[-10:], check_freq=False)
     assert str(loaded.index.tz) == "UTC" and loaded.index.name == "timestamp"
     assert services.load_bars("yfinance", "MSFT", "1d").empty
+
+
+def test_an_unreachable_split_history_is_remembered_like_a_bars_outage(live, app):
+    class NoSplits(FakeProvider):
+        split_calls = 0
+
+        def splits(self, symbol):
+            NoSplits.split_calls += 1
+            raise ProviderUnavailable("Yahoo Finance could not be reached.", cause="timeout")
+
+    live.use("yfinance", NoSplits())
+    first = services.splits_for("AAPL", "stock")
+    second = services.splits_for("AAPL", "stock")
+
+    assert first[1] == second[1] == "split history of AAPL unavailable (timeout)"
+    assert first[0].empty and second[0].empty
+    # Every page view used to wait for the provider again.
+    assert NoSplits.split_calls == 1

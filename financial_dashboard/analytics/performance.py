@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from financial_dashboard.analytics.valuation import (
     AssetPosition,
@@ -153,6 +152,9 @@ def xirr_log_growth(cashflows: Iterable[tuple[dt.date, float]]) -> float | None:
     """ln(1 + r) of the XIRR rate r (see ``xirr``), kept in log form so that the rate over
     any other span, (1 + r)^(days / 365) - 1 = expm1(x · days / 365), stays exact even when
     a few days' loss makes the yearly rate round to -100 %."""
+    # scipy.optimize takes a third of a second to import: load it only when a rate is solved for.
+    from scipy.optimize import brentq
+
     flows = sorted((_day(day), float(amount)) for day, amount in cashflows if amount)
     if not (any(a < 0 for _, a in flows) and any(a > 0 for _, a in flows)):
         return None

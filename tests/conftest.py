@@ -4,6 +4,7 @@ Every test that uses ``app`` runs twice, once per database. PostgreSQL tests get
 created for the run and dropped after it; when the server is unreachable they are skipped, except
 under CI (``CI=true``) where that is an error.
 """
+import contextlib
 import datetime as dt
 import os
 import uuid
@@ -21,13 +22,11 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://p
 DATABASES = [d.strip() for d in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
 
 
-@pytest.fixture(scope="session", params=DATABASES)
-def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-        return
+@contextlib.contextmanager
+def throwaway_postgres(prefix="fd_test"):
+    """A new empty PostgreSQL database, dropped afterwards. Unreachable server: skip, or fail under CI."""
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"fd_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -36,10 +35,21 @@ def database_url(request, tmp_path_factory):
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is unreachable at {POSTGRES_ADMIN_URL} under CI: {error}")
         pytest.skip(f"PostgreSQL is unreachable at {POSTGRES_ADMIN_URL}")
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    with throwaway_postgres() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,4 @@
 """`flask db upgrade` builds exactly the models' schema on SQLite and PostgreSQL; downgrade undoes it."""
-import os
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 from financial_dashboard import create_app
 from financial_dashboard.extensions import db
 
-from .conftest import POSTGRES_ADMIN_URL
+from .conftest import throwaway_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -20,20 +18,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"fd_migrations_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is unreachable at {POSTGRES_ADMIN_URL} under CI: {error}")
-        pytest.skip(f"PostgreSQL is unreachable at {POSTGRES_ADMIN_URL}")
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres("fd_migrations") as url:
+        yield url
 
 
 @pytest.fixture

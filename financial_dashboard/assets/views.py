@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from ..auth.forms import EmptyForm
-from ..common.forms import load_form, service_error
+from ..common.forms import load_form, submit_form
 from ..errors import AppError
 from ..extensions import db
 from ..portfolios.services import get_portfolio, portfolios_of
@@ -54,17 +54,12 @@ def asset_page(asset_id):
 def edit_asset(asset_id):
     asset = services.get_asset(current_user, asset_id)
     form = AssetForm()
-    data = load_form(form, AssetUpdateSchema)
-    if data is not None:
-        data.setdefault("symbol", None)
-        data.setdefault("quantity", None)
-        try:
-            services.update_asset(current_user, asset, data)
-        except AppError as error:
-            service_error(form, error)
-        else:
-            flash("Asset saved.", "success")
-            return redirect(url_for("assets.asset_page", asset_id=asset.id))
+    cleared = dict.fromkeys(("symbol", "quantity"))  # an emptied optional input clears the value
+    ok, _ = submit_form(form, AssetUpdateSchema,
+                        lambda data: services.update_asset(current_user, asset, {**cleared, **data}))
+    if ok:
+        flash("Asset saved.", "success")
+        return redirect(url_for("assets.asset_page", asset_id=asset.id))
     return _asset_page(asset, edit_form=form, status=400)
 
 

@@ -4,8 +4,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..common.forms import load_form, service_error
-from ..errors import AppError
+from ..common.forms import load_form, submit_form
 from . import bp, services
 from .forms import (
     DeleteAccountForm,
@@ -39,15 +38,11 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
-    data = load_form(form, CredentialsSchema)
-    if data is not None:
-        try:
-            user = services.check_credentials(data["email"], data["password"])
-        except AppError as error:
-            service_error(form, error)
-        else:
-            login_user(user, remember=form.remember.data)
-            return redirect(_next_url())
+    ok, user = submit_form(form, CredentialsSchema,
+                           lambda data: services.check_credentials(data["email"], data["password"]))
+    if ok:
+        login_user(user, remember=form.remember.data)
+        return redirect(_next_url())
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 
@@ -56,16 +51,11 @@ def register_page():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = RegisterForm()
-    data = load_form(form, UserSchema)
-    if data is not None:
-        try:
-            user = services.register_user(data)
-        except AppError as error:
-            service_error(form, error)
-        else:
-            login_user(user)
-            flash(f"Welcome, {user.name}! Your account is ready.", "success")
-            return redirect(url_for("dashboard.index"))
+    ok, user = submit_form(form, UserSchema, services.register_user)
+    if ok:
+        login_user(user)
+        flash(f"Welcome, {user.name}! Your account is ready.", "success")
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form), 200 if not form.errors else 400
 
 
@@ -109,16 +99,12 @@ def update_profile():
 @login_required
 def change_password_page():
     form = PasswordForm()
-    data = load_form(form, PasswordChangeSchema)
-    if data is not None:
-        try:
-            services.change_password(current_user, data["current_password"], data["new_password"])
-        except AppError as error:
-            service_error(form, error)
-        else:
-            login_user(current_user._get_current_object())  # the session version changed; stay signed in here
-            flash("Password changed. Other sessions and all API tokens were signed out.", "success")
-            return redirect(url_for("auth.profile"))
+    ok, _ = submit_form(form, PasswordChangeSchema, lambda data: services.change_password(
+        current_user, data["current_password"], data["new_password"]))
+    if ok:
+        login_user(current_user._get_current_object())  # the session version changed; stay signed in here
+        flash("Password changed. Other sessions and all API tokens were signed out.", "success")
+        return redirect(url_for("auth.profile"))
     return _profile_page(password=form, status=400)
 
 
@@ -126,16 +112,12 @@ def change_password_page():
 @login_required
 def delete_account_page():
     form = DeleteAccountForm()
-    data = load_form(form, PasswordConfirmSchema)
-    if data is not None:
-        try:
-            services.delete_account(current_user, data["password"])
-        except AppError as error:
-            service_error(form, error)
-        else:
-            logout_user()
-            flash("Your account and all its data were deleted.", "info")
-            return redirect(url_for("dashboard.index"))
+    ok, _ = submit_form(form, PasswordConfirmSchema,
+                        lambda data: services.delete_account(current_user, data["password"]))
+    if ok:
+        logout_user()
+        flash("Your account and all its data were deleted.", "info")
+        return redirect(url_for("dashboard.index"))
     return _profile_page(delete=form, status=400)
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from marshmallow import ValidationError
 
 from ..errors import AppError
+from ..extensions import db
 
 
 def load_form(form: FlaskForm, schema, partial=False, **context):
@@ -42,3 +43,20 @@ def service_error(form: FlaskForm, error: AppError):
         attach_errors(form, error.fields)
     else:
         form.form_errors.append(error.description)
+
+
+def submit_form(form: FlaskForm, schema, action, partial=False):
+    """Validate ``form`` with ``schema`` and run ``action(data)``; returns ``(True, result)``.
+
+    Invalid input, or a service's refusal (duplicate name, wrong password), leaves the messages on the
+    form, rolls back anything half-done and returns ``(False, None)`` so the view renders the form again.
+    """
+    data = load_form(form, schema, partial=partial)
+    if data is None:
+        return False, None
+    try:
+        return True, action(data)
+    except AppError as error:
+        db.session.rollback()
+        service_error(form, error)
+        return False, None

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.forms import EmptyForm
-from ..common.forms import load_form, service_error
+from ..common.forms import submit_form
 from ..errors import AppError
 from ..extensions import db
 from ..portfolios.services import portfolios_of
@@ -32,15 +32,10 @@ def goals_page():
 def new_goal():
     form = GoalForm()
     _portfolio_choices(form)
-    data = load_form(form, GoalSchema)
-    if data is not None:
-        try:
-            goal = services.create_goal(current_user, data)
-        except AppError as error:
-            service_error(form, error)
-        else:
-            flash(f"Goal “{goal.title}” created.", "success")
-            return redirect(url_for("goals.goal_page", goal_id=goal.id))
+    ok, goal = submit_form(form, GoalSchema, lambda data: services.create_goal(current_user, data))
+    if ok:
+        flash(f"Goal “{goal.title}” created.", "success")
+        return redirect(url_for("goals.goal_page", goal_id=goal.id))
     return render_template("goals/form.html", form=form, goal=None), 400 if form.errors or form.form_errors else 200
 
 
@@ -52,17 +47,13 @@ def edit_goal(goal_id):
     if not form.is_submitted():
         form.portfolio_id.data = str(goal.portfolio_id or "")
     _portfolio_choices(form)
-    data = load_form(form, GoalUpdateSchema)
-    if data is not None:
-        for optional in ("monthly_contribution", "expected_annual_return_pct", "portfolio_id"):
-            data.setdefault(optional, None)  # an emptied input clears the value
-        try:
-            services.update_goal(current_user, goal, data)
-        except AppError as error:
-            service_error(form, error)
-        else:
-            flash("Goal saved.", "success")
-            return redirect(url_for("goals.goal_page", goal_id=goal.id))
+    # An emptied optional input clears the value.
+    cleared = dict.fromkeys(("monthly_contribution", "expected_annual_return_pct", "portfolio_id"))
+    ok, _ = submit_form(form, GoalUpdateSchema,
+                        lambda data: services.update_goal(current_user, goal, {**cleared, **data}))
+    if ok:
+        flash("Goal saved.", "success")
+        return redirect(url_for("goals.goal_page", goal_id=goal.id))
     return render_template("goals/form.html", form=form, goal=goal), 400 if form.errors or form.form_errors else 200
 
 
@@ -94,16 +85,10 @@ def goal_page(goal_id):
 def add_contribution_page(goal_id):
     goal = services.get_goal(current_user, goal_id)
     form = ContributionForm()
-    data = load_form(form, ContributionSchema)
-    if data is not None:
-        try:
-            services.add_contribution(goal, data)
-        except AppError as error:
-            db.session.rollback()
-            service_error(form, error)
-        else:
-            flash("Contribution added." if data["amount"] > 0 else "Withdrawal recorded.", "success")
-            return redirect(url_for("goals.goal_page", goal_id=goal.id))
+    ok, contribution = submit_form(form, ContributionSchema, lambda data: services.add_contribution(goal, data))
+    if ok:
+        flash("Contribution added." if contribution.amount > 0 else "Withdrawal recorded.", "success")
+        return redirect(url_for("goals.goal_page", goal_id=goal.id))
     return _goal_page(goal, form, status=400)
 
 

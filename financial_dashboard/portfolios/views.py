@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from ..assets.forms import AssetForm
 from ..assets.services import assets_in
 from ..auth.forms import EmptyForm
-from ..common.forms import load_form, service_error
+from ..common.forms import submit_form
 from ..errors import AppError
 from ..extensions import db
 from . import bp, services, valuation
@@ -18,15 +18,10 @@ from .schemas import PerformanceQuerySchema, PortfolioSchema
 @login_required
 def portfolios_page():
     form = PortfolioForm()
-    data = load_form(form, PortfolioSchema)
-    if data is not None:
-        try:
-            portfolio = services.create_portfolio(current_user, data)
-        except AppError as error:
-            service_error(form, error)
-        else:
-            flash(f"Portfolio “{portfolio.name}” created.", "success")
-            return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
+    ok, portfolio = submit_form(form, PortfolioSchema, lambda data: services.create_portfolio(current_user, data))
+    if ok:
+        flash(f"Portfolio “{portfolio.name}” created.", "success")
+        return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
     items = list(valuation.portfolio_values(current_user).values())
     return render_template("portfolios/list.html", form=form, items=items, total=valuation.total(items)), \
         400 if form.errors or form.form_errors else 200
@@ -65,16 +60,10 @@ def _portfolio_page(portfolio, asset_form, rename_form, status=200):
 def rename_portfolio_page(portfolio_id):
     portfolio = services.get_portfolio(current_user, portfolio_id)
     form = PortfolioForm(prefix="rename")
-    data = load_form(form, PortfolioSchema)
-    if data is not None:
-        try:
-            services.rename_portfolio(portfolio, data)
-        except AppError as error:
-            service_error(form, error)
-        else:
-            flash("Portfolio renamed.", "success")
-            return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
-    db.session.refresh(portfolio)
+    ok, _ = submit_form(form, PortfolioSchema, lambda data: services.rename_portfolio(portfolio, data))
+    if ok:
+        flash("Portfolio renamed.", "success")
+        return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
     return _portfolio_page(portfolio, AssetForm(), form, status=400)
 
 

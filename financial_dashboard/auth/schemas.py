@@ -3,13 +3,14 @@ import datetime as dt
 
 from marshmallow import ValidationError, fields, validate
 
+from ..common import clock
 from ..common.schemas import BaseSchema, Money, NormalizedEmail, UTCDateTime, trimmed
 
 PASSWORD = dict(validate=validate.Length(min=8, max=256), load_only=True)
 
 
 def _past_date(value: dt.date):
-    if value > dt.date.today():
+    if value > clock.today_utc():
         raise ValidationError("Must not be in the future.")
     if value.year < 1900:
         raise ValidationError("Must be in 1900 or later.")

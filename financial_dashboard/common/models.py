@@ -3,9 +3,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+from .clock import utcnow  # noqa: F401  (the models' default for created_at)
 
 
 class UTCDateTime(sa.types.TypeDecorator):

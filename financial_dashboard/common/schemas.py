@@ -12,6 +12,8 @@ from marshmallow import (
     validates_schema,
 )
 
+from . import clock
+
 MAX_PER_PAGE = 100
 # Ids and page numbers are SQL INTEGERs: a larger number cannot name a row, and the drivers refuse to bind it.
 MAX_INT = 2**31 - 1
@@ -112,10 +114,6 @@ class UTCDateTime(fields.DateTime):
 EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
-
-
 def date_between(earliest=EARLIEST_DATE, latest_years_ahead: int | None = 0):
     """A validator: the date lies between ``earliest`` and today (UTC) plus ``latest_years_ahead`` years
     (None: no upper bound). Dates far outside would only overflow the growth formulas and pandas."""
@@ -124,7 +122,7 @@ def date_between(earliest=EARLIEST_DATE, latest_years_ahead: int | None = 0):
         if value < earliest:
             raise ValidationError(f"Must be on or after {earliest.isoformat()}.")
         if latest_years_ahead is not None:
-            today = utc_today()
+            today = clock.today_utc()
             latest = today.replace(year=today.year + latest_years_ahead) if today.month != 2 or today.day != 29 \
                 else today.replace(year=today.year + latest_years_ahead, day=28)
             if value > latest:

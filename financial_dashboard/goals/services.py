@@ -4,6 +4,7 @@ import decimal
 
 import sqlalchemy as sa
 
+from ..common import clock
 from ..analytics.planning import goal_plan, project
 from ..common.ownership import apply_changes, first_or_404
 from ..errors import BadRequest
@@ -53,10 +54,6 @@ def delete_goal(goal: Goal) -> None:
     db.session.commit()
 
 
-def today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
-
-
 class Planner:
     """Computes goal plans for one user, valuing their portfolios at most once per request."""
 
@@ -76,7 +73,7 @@ class Planner:
 
     def plan(self, goal: Goal) -> dict:
         current = self.savings(goal)
-        plan = goal_plan(goal.target_amount, current, goal.target_date, today(), goal.monthly_contribution,
+        plan = goal_plan(goal.target_amount, current, goal.target_date, clock.today_utc(), goal.monthly_contribution,
                          goal.expected_annual_return_pct, self.user.monthly_income)
         return {"current_savings": current, **plan}
 
@@ -127,7 +124,7 @@ def delete_contribution(goal: Goal, contribution: Contribution) -> None:
 def projection(goal: Goal, planner: Planner) -> dict:
     """Month-by-month projected balance to the target date, beside the contributions made so far."""
     current = planner.savings(goal)
-    start = today()
+    start = clock.today_utc()
     projected = project(current, goal.monthly_contribution or 0, goal.expected_annual_return_pct, start,
                         max(goal.target_date, start))
     contributions = db.session.scalars(contributions_of(goal)).all()

@@ -11,6 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 
+from ..common import clock
 from ..analytics.performance import performance_report
 from ..analytics.valuation import AssetPosition, current_value, price_series, value_on
 from ..assets.models import Asset
@@ -90,14 +91,10 @@ def load_positions(portfolio_ids, with_splits=True) -> tuple[dict[int, list[Asse
     return positions, notes
 
 
-def today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
-
-
 def performance(portfolio: Portfolio, start=None, end=None, benchmark=None) -> dict:
     positions, notes = load_positions([portfolio.id])
     holdings = positions[portfolio.id]
-    end = end or today()
+    end = end or clock.today_utc()
     if start is None:
         # From the first purchase; a `to` before any purchase asks about a period that held nothing.
         start = min([p.purchase_date for p in holdings] + [end])
@@ -162,7 +159,7 @@ def user_positions(user):
 def portfolio_values(user) -> dict[int, dict]:
     """Today's summary of each of the user's portfolios, keyed by id (used by goals and the dashboard)."""
     portfolios, positions, _ = user_positions(user)
-    return {p.id: {"id": p.id, "name": p.name, **summarize(positions[p.id], today())} for p in portfolios}
+    return {p.id: {"id": p.id, "name": p.name, **summarize(positions[p.id], clock.today_utc())} for p in portfolios}
 
 
 def total(summaries: list[dict]) -> dict:
@@ -198,7 +195,7 @@ def dashboard(user, goal_statuses: dict[str, int], cash_savings) -> dict:
     totals = total(items)
     everything = [position for group in positions.values() for position in group]
     return {
-        "as_of": today(),
+        "as_of": clock.today_utc(),
         "net_worth": round(totals["value"] + float(cash_savings), 2),
         "portfolio_value": totals["value"],
         "goal_savings": round(float(cash_savings), 2),
@@ -218,7 +215,7 @@ def dashboard(user, goal_statuses: dict[str, int], cash_savings) -> dict:
 def allocation_by_type(positions: list[AssetPosition]) -> list[dict]:
     values: dict[str, float] = defaultdict(float)
     for position in positions:
-        values[position.type] += current_value(position, today())["value"]
+        values[position.type] += current_value(position, clock.today_utc())["value"]
     grand = sum(values.values())
     return [{"type": kind, "value": round(value, 2), "pct": round(value * 100 / grand, 2) if grand else None}
             for kind, value in sorted(values.items(), key=lambda item: -item[1])]
@@ -230,6 +227,6 @@ def value_series(positions: list[AssetPosition]) -> list[dict]:
 
     if not positions:
         return []
-    frame = portfolio_series(positions, min(p.purchase_date for p in positions), today())
+    frame = portfolio_series(positions, min(p.purchase_date for p in positions), clock.today_utc())
     return [{"date": day.date(), "value": round(row.value, 2), "invested": round(row.invested, 2)}
             for day, row in zip(frame.index, frame.itertuples(index=False))]

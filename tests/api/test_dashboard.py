@@ -1,22 +1,21 @@
 """GET /api/portfolios/summary and GET /api/dashboard: every portfolio today, net worth, goals, movers.
 
-"Today" is frozen for valuations (``portfolios.valuation.today``, prices dated a few days before it) and
-for goal plans (``goals.services.today``, so their statuses are whole-month hand calculations).
+"Today" is frozen for valuations (``common.clock.today_utc``): prices are dated a few days before it, and goals end a whole
+year after it, so that goal statuses are whole-month hand calculations.
 """
 import datetime as dt
 import json
 
 import pytest
 
-from financial_dashboard.goals import services as goal_services
-from financial_dashboard.portfolios import valuation
+from financial_dashboard.common import clock
 
 TODAY = dt.date(2025, 6, 16)
 
 
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch):
-    monkeypatch.setattr(valuation, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today_utc", lambda: TODAY)
 
 
 def ago(days):
@@ -85,18 +84,17 @@ def test_summary_of_a_user_without_portfolios_is_zero(api):
 
 
 @pytest.fixture
-def goals(api, holdings, monkeypatch):
-    """Six goals whose plans on 2026-01-01 are easy: one achieved, two on track, one at risk, one
-    behind (funded by the Pension portfolio, worth 800) and one overdue."""
-    monkeypatch.setattr(goal_services, "today", lambda: dt.date(2026, 1, 1))
-    year = {"target_date": "2027-01-01"}
+def goals(api, holdings):
+    """Six goals whose plans are easy, a whole year from today: one achieved, two on track, one at
+    risk, one behind (funded by the Pension portfolio, worth 800) and one overdue."""
+    year = {"target_date": TODAY.replace(year=TODAY.year + 1).isoformat()}
     bodies = [
         {"target_amount": "1000", "current_savings": "1000", **year},                                 # achieved
         {"target_amount": "12000", "current_savings": "0", "monthly_contribution": "1000", **year},   # 12000
         {"target_amount": "1000", "current_savings": "250", "monthly_contribution": "100", **year},   # 1450
         {"target_amount": "12000", "current_savings": "0", "monthly_contribution": "950", **year},    # 95 %
         {"target_amount": "10000", "current_savings": "5000", "portfolio_id": holdings["pension"], **year},  # 8 %
-        {"target_amount": "1000", "current_savings": "100", "target_date": "2025-12-01"},            # overdue
+        {"target_amount": "1000", "current_savings": "100", "target_date": ago(31)},                   # overdue
     ]
     return [body_of(api.post("/api/goals", json={"title": f"Goal {i}", **body}), 201)["id"]
             for i, body in enumerate(bodies)]

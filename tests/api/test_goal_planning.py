@@ -1,6 +1,6 @@
 """The plan on every goal read (status, required monthly amounts, time to target), portfolio funding, projection.
 
-"Today" is frozen at 2026-01-01 (``goals.services.today``) so that every figure is a whole-month hand
+"Today" is frozen at 2026-01-01 (``common.clock.today_utc``) so that every figure is a whole-month hand
 calculation; one test runs on the real clock. Months are calendar months; the monthly rate of a yearly
 return r is (1 + r)^(1/12) - 1; contributions are paid at the end of each month (see README).
 """
@@ -9,10 +9,10 @@ import json
 
 import pytest
 
-from financial_dashboard.goals import services as goal_services
+from financial_dashboard.common import clock
 
 TODAY = dt.date(2026, 1, 1)
-REAL_TODAY = goal_services.today
+REAL_TODAY = clock.today_utc
 PLAN = ("progress_pct", "remaining", "months_left", "required_monthly", "required_monthly_with_return",
         "required_share_of_income_pct", "months_to_target", "projected_at_target_date", "projected_pct", "status",
         "reasons", "current_savings")
@@ -20,7 +20,7 @@ PLAN = ("progress_pct", "remaining", "months_left", "required_monthly", "require
 
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch):
-    monkeypatch.setattr(goal_services, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today_utc", lambda: TODAY)
 
 
 def body_of(response, status=200):
@@ -156,7 +156,7 @@ def test_the_plan_follows_a_patch(api):
 
 
 def test_the_plan_uses_the_real_date_when_today_is_not_frozen(api, monkeypatch):
-    monkeypatch.setattr(goal_services, "today", REAL_TODAY)
+    monkeypatch.setattr(clock, "today_utc", REAL_TODAY)
     today = dt.datetime.now(dt.timezone.utc).date()
     # 365 days ahead: 11 or 12 whole months plus leftover days, never exactly 12 on a leap-year boundary.
     target = today + dt.timedelta(days=365)

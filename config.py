@@ -47,6 +47,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (a PaaS router: 1). 0 trusts none.
+    TRUSTED_PROXY_HOPS = int(_float("TRUSTED_PROXY_HOPS", 0))
 
 
 class DevelopmentConfig(Config):
@@ -65,6 +67,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    TRUSTED_PROXY_HOPS = int(_float("TRUSTED_PROXY_HOPS", 1))
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True

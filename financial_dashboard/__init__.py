@@ -7,7 +7,7 @@ from flask import Flask
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 API_DESCRIPTION = (
     "JSON API of financial_dashboard. Authenticate with `POST /api/auth/token`, then click "
-    "**Authorize** and enter `Bearer <token>`. Errors always have the shape "
+    "**Authorize** and paste the token. Errors always have the shape "
     '`{"error": {"code", "message", "description", "fields"}}`; invalid input answers 400 with a `fields` object.'
 )
 
@@ -22,6 +22,7 @@ def create_app(config=None):
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
+    register_security(app)
     register_templates(app)
     register_commands(app)
     register_apidocs(app)
@@ -116,6 +117,12 @@ def register_errors(app):
     register(app)
 
 
+def register_security(app):
+    from .security import register_security as register
+
+    register(app)
+
+
 def register_templates(app):
     from flask import send_from_directory
     from flask_login import current_user
@@ -150,11 +157,18 @@ def register_commands(app):
 
 def register_apidocs(app):
     from flasgger import Swagger
+    from flask import render_template
 
     from .common.openapi import build_spec
 
-    app.config["SWAGGER"] = {"title": "financial_dashboard API", "uiversion": 3, "specs_route": "/apidocs/",
-                             "specs": [{"endpoint": "apispec", "route": "/apispec.json"}],
-                             "hide_top_bar": True}
+    # flasgger serves the spec; the UI is a current Swagger UI vendored in static/ (flasgger's own
+    # loads fonts from Google and an old jQuery, and reads a spec URL from the query string).
+    app.config["SWAGGER"] = {"title": "financial_dashboard API", "swagger_ui": False,
+                             "specs": [{"endpoint": "apispec", "route": "/apispec.json"}]}
     template = build_spec(app, "financial_dashboard API", "1.0", API_DESCRIPTION)
     Swagger(app, template=template)
+
+    @app.get("/apidocs/")
+    def apidocs():
+        """Swagger UI for /apispec.json."""
+        return render_template("apidocs.html")

@@ -99,5 +99,6 @@ def build_spec(app, title, version, description):
     document["paths"] = paths
     document["securityDefinitions"] = {"bearer": {
         "type": "apiKey", "in": "header", "name": "Authorization",
-        "description": 'Send "Bearer <token>"; get a token from POST /api/auth/token.'}}
+        "description": 'A token from POST /api/auth/token or the tokens page. Clients send '
+                       '"Authorization: Bearer <token>"; in this page paste the token alone.'}}
     return document

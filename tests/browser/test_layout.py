@@ -76,7 +76,8 @@ def test_charts_resize_with_the_window(page, live_server):
     width = "() => document.querySelector('#market-chart .main-svg').getBoundingClientRect().width"
     wide = page.evaluate(width)
     page.set_viewport_size({"width": 700, "height": 900})
-    page.wait_for_function(f"({width})() < {wide} - 300")
+    # A function with an argument, not an expression string: the page's CSP forbids eval.
+    page.wait_for_function(f"wide => ({width})() < wide - 300", arg=wide)
     assert page.evaluate(width) <= 700
 
 

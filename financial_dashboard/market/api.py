@@ -3,8 +3,6 @@
 Market data is public information, so these routes need no account; answers are cached for the same
 20 seconds as the bars they are built from.
 """
-import time
-
 from flask import current_app
 
 from ..analytics.indicators import ALLOWED_INDICATORS
@@ -12,8 +10,7 @@ from ..analytics.kpis import KPI_DEFINITIONS
 from ..common.api import query_args
 from ..common.openapi import api_doc
 from ..errors import BadRequest
-from ..extensions import cache
-from . import bp, services
+from . import bp, cache, services
 from .schemas import (
     CryptoQuerySchema,
     MarketDataSchema,
@@ -50,17 +47,14 @@ def _indicator_names(raw: str) -> tuple[str, ...]:
 def _answer(kind: str, symbol: str, period: str, interval: str, indicators: str):
     names = _indicator_names(indicators)
     source, symbol = services.validate_request(kind, symbol, period, interval)
-    key = f"answer:json:{kind}:{source}:{symbol}:{period}:{interval}:{','.join(names)}"
-    body = cache.get(key)
+    key = cache.answer_key(kind, source, symbol, period, interval, names)
+    body = cache.answer(key)
     if body is None:
         bars = services.get_bars(kind, symbol, period, interval)
         # Cached as the JSON text: encoding the payload again (NaN cleaning included) would cost more
         # than everything else a cached request does.
         body = current_app.json.response(market_payload(bars, names)).get_data()
-        # Never outlive the bars this answer was built from.
-        remaining = int(bars.expires - time.time())
-        if remaining > 0:
-            cache.set(key, body, timeout=remaining)
+        cache.remember_answer(key, body, bars.expires)
     return current_app.response_class(body, mimetype="application/json")
 
 

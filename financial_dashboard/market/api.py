@@ -3,17 +3,12 @@
 Market data is public information, so these routes need no account; answers are cached for the same
 20 seconds as the bars they are built from.
 """
-import time
-
 from flask import current_app
 
-from ..analytics.indicators import ALLOWED_INDICATORS
 from ..analytics.kpis import KPI_DEFINITIONS
 from ..common.api import query_args
 from ..common.openapi import api_doc
-from ..errors import BadRequest
-from ..extensions import cache
-from . import bp, services
+from . import bp, cache, services
 from .schemas import (
     CryptoQuerySchema,
     MarketDataSchema,
@@ -38,29 +33,17 @@ KPIs:
 MARKET_ERRORS = (400, 404, 503)
 
 
-def _indicator_names(raw: str) -> tuple[str, ...]:
-    names = tuple(sorted({n.strip().lower() for n in raw.split(",") if n.strip()}))
-    unknown = [n for n in names if n not in ALLOWED_INDICATORS]
-    if unknown:
-        raise BadRequest("Unknown indicator.", fields={"indicators": [
-            f"Unknown indicator(s) {', '.join(unknown)}. Allowed: {', '.join(ALLOWED_INDICATORS)}."]})
-    return names
-
-
-def _answer(kind: str, symbol: str, period: str, interval: str, indicators: str):
-    names = _indicator_names(indicators)
+def _answer(kind: str, symbol: str, args: dict):
+    period, interval, names = args["period"], args["interval"], args["indicators"]
     source, symbol = services.validate_request(kind, symbol, period, interval)
-    key = f"answer:json:{kind}:{source}:{symbol}:{period}:{interval}:{','.join(names)}"
-    body = cache.get(key)
+    key = cache.answer_key(kind, source, symbol, period, interval, names)
+    body = cache.answer(key)
     if body is None:
         bars = services.get_bars(kind, symbol, period, interval)
         # Cached as the JSON text: encoding the payload again (NaN cleaning included) would cost more
         # than everything else a cached request does.
         body = current_app.json.response(market_payload(bars, names)).get_data()
-        # Never outlive the bars this answer was built from.
-        remaining = int(bars.expires - time.time())
-        if remaining > 0:
-            cache.set(key, body, timeout=remaining)
+        cache.remember_answer(key, body, bars.expires)
     return current_app.response_class(body, mimetype="application/json")
 
 
@@ -69,8 +52,7 @@ def _answer(kind: str, symbol: str, period: str, interval: str, indicators: str)
          description=MARKET_DESCRIPTION)
 def stock(ticker):
     """Price history, KPIs and indicators of a stock, ETF, index or FX pair (yfinance)."""
-    args = query_args(StockQuerySchema)
-    return _answer("stock", ticker, args["period"], args["interval"], args["indicators"])
+    return _answer("stock", ticker, query_args(StockQuerySchema))
 
 
 @bp.get("/api/crypto/<base>/<quote>")
@@ -78,9 +60,7 @@ def stock(ticker):
          description=MARKET_DESCRIPTION)
 def crypto(base, quote):
     """Price history, KPIs and indicators of a crypto pair such as BTC/USDT (ccxt)."""
-    args = query_args(CryptoQuerySchema)
-    interval = args.get("interval") or args["timeframe"]
-    return _answer("crypto", f"{base}/{quote}", args["period"], interval, args["indicators"])
+    return _answer("crypto", f"{base}/{quote}", query_args(CryptoQuerySchema))
 
 
 @bp.get("/api/crypto/<pair>")
@@ -88,9 +68,7 @@ def crypto(base, quote):
          description=MARKET_DESCRIPTION)
 def crypto_pair(pair):
     """The same as /api/crypto/{base}/{quote}, with the pair written BASE-QUOTE (e.g. BTC-USDT)."""
-    args = query_args(CryptoQuerySchema)
-    interval = args.get("interval") or args["timeframe"]
-    return _answer("crypto", pair, args["period"], interval, args["indicators"])
+    return _answer("crypto", pair, query_args(CryptoQuerySchema))
 
 
 @bp.get("/api/market/symbols")
@@ -98,4 +76,4 @@ def crypto_pair(pair):
 def symbols():
     """Search the symbols the product knows: a bundled list, plus the exchange's markets when reachable."""
     args = query_args(SymbolQuerySchema)
-    return {"items": services.search_symbols(args["q"], max(1, min(args["limit"], 100)))}
+    return {"items": services.search_symbols(args["q"], args["limit"])}

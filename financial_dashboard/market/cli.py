@@ -3,8 +3,8 @@ import click
 from flask.cli import AppGroup
 
 from ..errors import AppError
-from . import services
-from .importer import CsvImportError, read_ohlcv_csv
+from . import services, store
+from .importer import CsvImportError, import_bars, read_ohlcv_csv
 
 market_cli = AppGroup("market", help="Market data: sample set and CSV imports.")
 
@@ -12,7 +12,7 @@ market_cli = AppGroup("market", help="Market data: sample set and CSV imports.")
 @market_cli.command("load-sample")
 def load_sample():
     """Store the bundled sample bars (AAPL, GOOG, IBM, MSFT, daily) so the app works offline."""
-    for symbol, count in services.load_sample().items():
+    for symbol, count in store.load_sample(services.provider("sample")).items():
         click.echo(f"{symbol}: {count} daily bars (sample data)")
 
 
@@ -24,7 +24,7 @@ def import_csv(symbol, file, interval):
     """Import SYMBOL's bars from FILE (columns date,open,high,low,close[,volume]); all rows or none."""
     try:
         frame = read_ohlcv_csv(file)
-        count = services.import_bars(symbol, frame, interval)
+        count = import_bars(symbol, frame, interval)
     except CsvImportError as error:
         for problem in error.problems[:50]:
             click.echo(f"  {problem}", err=True)

@@ -1,13 +1,17 @@
-"""Reading a user's OHLCV CSV (for example an exchange export) into the normalised bar frame.
+"""Importing a user's OHLCV CSV (for example an exchange export): read it, then store it under source ``import``.
 
-Pure pandas: every bad row is reported with its line number, and nothing is returned unless all rows
-are good, so an import is all or nothing.
+Reading is pure pandas: every bad row is reported with its line number, and nothing is returned unless all
+rows are good; storing is one transaction. So an import is all or nothing.
 """
 import warnings
 
 import pandas as pd
 
-from .providers.base import OHLCV_COLUMNS
+from ..errors import BadRequest
+from ..extensions import db
+from .providers.base import OHLCV_COLUMNS, symbol_syntax
+from .services import BARS_PER_YEAR
+from .store import store_bars
 
 TIME_COLUMNS = ("date", "timestamp", "time", "datetime", "open time", "open_time")
 
@@ -76,3 +80,24 @@ def _parse_times(column: pd.Series) -> pd.Series:
     if stripped.str.fullmatch(r"\d{12,13}").all():
         return pd.to_datetime(stripped.astype("int64"), unit="ms", utc=True)
     return pd.to_datetime(stripped, utc=True, errors="coerce", format="ISO8601")
+
+
+# Looser than any provider's syntax: an imported symbol need not exist anywhere else.
+SYMBOL_SYNTAX = symbol_syntax(32, slash=True, needs_alnum=False)
+
+
+def import_bars(symbol: str, frame: pd.DataFrame, interval: str = "1d") -> int:
+    """Store a user's bars under source ``import`` in one transaction."""
+    symbol = symbol.strip().upper()
+    if not SYMBOL_SYNTAX.match(symbol):
+        raise BadRequest(f"{symbol!r} is not a valid symbol (letters, digits and . ^ = / -).")
+    intervals = sorted({i for per_kind in BARS_PER_YEAR.values() for i in per_kind})
+    if interval not in intervals:
+        raise BadRequest(f"Unknown interval {interval!r}. Allowed: {', '.join(intervals)}.")
+    try:
+        count = store_bars("import", symbol, interval, frame, commit=False)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return count

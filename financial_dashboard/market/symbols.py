@@ -1,5 +1,9 @@
-"""A bundled list of common tickers and crypto pairs, searchable offline."""
+"""Symbol search: a bundled list of common tickers and crypto pairs (searchable offline), then an exchange's markets."""
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import cache
 
 _STOCKS = """
 AAPL Apple Inc.|MSFT Microsoft Corp.|GOOGL Alphabet Inc. Class A|GOOG Alphabet Inc. Class C|AMZN Amazon.com Inc.
@@ -70,3 +74,15 @@ def search(query: str, limit: int = 20, types=None) -> list[dict]:
     by_symbol.sort(key=lambda e: (e["symbol"] not in (needle, pair), len(e["symbol"])))
     by_name = [e for e in pool if e not in by_symbol and needle in e["name"].upper()]
     return [dict(e) for e in (by_symbol + by_name)[:limit]]
+
+
+def search_symbols(query: str, limit: int, exchange_id: str, exchange: Callable) -> list[dict]:
+    """Bundled symbols first, then the markets of `exchange()`, the ccxt provider (asked only when needed)."""
+    found = search(query, limit)
+    if len(found) >= limit or not query.strip():
+        return found
+    seen = {entry["symbol"] for entry in found}
+    for entry in cache.markets(exchange_id, query, limit, lambda: exchange().search_symbols(query, limit)):
+        if entry["symbol"] not in seen and len(found) < limit:
+            found.append(entry)
+    return found

@@ -5,6 +5,7 @@ from ..analytics.kpis import KPI_DEFINITIONS
 from ..errors import AppError
 from . import bp, services
 from .charts import market_figure
+from .schemas import ExplorerQuerySchema
 from .serializers import market_payload
 
 PAGE_INDICATORS = ("bollinger", "macd", "rsi")
@@ -12,17 +13,13 @@ PAGE_INDICATORS = ("bollinger", "macd", "rsi")
 
 @bp.get("/market")
 def explorer():
-    symbol = request.args.get("symbol", "").strip()
-    kind = "crypto" if request.args.get("kind") == "crypto" else services.kind_of(symbol)
-    period = request.args.get("period", "1y")
-    interval = request.args.get("interval", "1d")
-    context = {"symbol": symbol, "kind": kind, "period": period, "interval": interval,
-               "periods": list(services.PERIODS), "intervals": list(services.BARS_PER_YEAR[kind]),
+    args = ExplorerQuerySchema().load(request.args)
+    context = {**args, "periods": list(services.PERIODS), "intervals": list(services.BARS_PER_YEAR[args["kind"]]),
                "definitions": KPI_DEFINITIONS, "payload": None, "figure": None, "error": None}
     status = 200
-    if symbol:
+    if args["symbol"]:
         try:
-            bars = services.get_bars(kind, symbol, period, interval)
+            bars = services.get_bars(args["kind"], args["symbol"], args["period"], args["interval"])
         except AppError as error:
             status = error.code
             context["error"] = error.description

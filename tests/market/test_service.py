@@ -1,11 +1,11 @@
-"""services.get_bars: fetch and store, upsert, stale fallback from stored bars, 503, imports, load_bars."""
+"""services.get_bars: fetch and store, upsert, stale fallback from stored bars, 503, imports; store.load_bars."""
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from financial_dashboard.errors import BadRequest, NotFound, ServiceUnavailable
 from financial_dashboard.extensions import db
-from financial_dashboard.market import services
+from financial_dashboard.market import importer, services, store
 from financial_dashboard.market.models import MarketBar
 from financial_dashboard.market.providers import ProviderUnavailable, RateLimited
 from financial_dashboard.market.providers.fake_provider import FakeProvider
@@ -83,7 +83,7 @@ def test_provider_failure_answers_from_stored_bars_marked_stale(yahoo, fresh_cac
 
 def test_stale_period_counts_back_from_the_newest_stored_bar(yahoo):
     # Stored bars end 2024-10-31, two months before "now": the stale answer is the 30 days before that.
-    services.store_bars("yfinance", "AAPL", "1d", bars("AAPL", "2024-01-01", pd.Timestamp("2024-10-31", tz="UTC")))
+    store.store_bars("yfinance", "AAPL", "1d", bars("AAPL", "2024-01-01", pd.Timestamp("2024-10-31", tz="UTC")))
     yahoo.fail_with = ProviderUnavailable("down")
 
     result = services.get_bars("stock", "AAPL", "30d", "1d")
@@ -101,10 +101,10 @@ def test_during_an_outage_stored_live_bars_come_before_imports_and_sample(yahoo,
     assert (sample.source, sample.is_sample, sample.stale) == ("sample", True, True)
     assert sample.as_of == pd.Timestamp("2013-03-01", tz="UTC").to_pydatetime()
 
-    services.import_bars("AAPL", bars("AAPL", "2014-01-01", pd.Timestamp("2014-03-31", tz="UTC")))
+    importer.import_bars("AAPL", bars("AAPL", "2014-01-01", pd.Timestamp("2014-03-31", tz="UTC")))
     assert services.get_bars("stock", "AAPL", "60d", "1d").source == "import"
 
-    services.store_bars("yfinance", "AAPL", "1d", bars("AAPL", "2015-01-01", pd.Timestamp("2015-03-31", tz="UTC")))
+    store.store_bars("yfinance", "AAPL", "1d", bars("AAPL", "2015-01-01", pd.Timestamp("2015-03-31", tz="UTC")))
     own = services.get_bars("stock", "AAPL", "60d", "1d")
     assert (own.source, own.is_sample, own.stale) == ("yfinance", False, True)
     assert own.as_of == pd.Timestamp("2015-03-31", tz="UTC").to_pydatetime()
@@ -123,7 +123,7 @@ def test_nothing_stored_is_service_unavailable_naming_the_cause(yahoo, error, ca
 
 
 def test_bars_of_another_interval_are_not_a_fallback(yahoo):
-    services.store_bars("yfinance", "AAPL", "1wk", bars("AAPL"))
+    store.store_bars("yfinance", "AAPL", "1wk", bars("AAPL"))
     yahoo.fail_with = ProviderUnavailable("down")
 
     with pytest.raises(ServiceUnavailable):
@@ -134,7 +134,7 @@ def test_an_unknown_symbol_is_not_found_unless_imported(yahoo):
     with pytest.raises(NotFound, match="NOPE"):
         services.get_bars("stock", "NOPE", "60d", "1d")
 
-    services.import_bars("nope", bars("NOPE"))
+    importer.import_bars("nope", bars("NOPE"))
     result = services.get_bars("stock", "NOPE", "60d", "1d")
 
     assert (result.source, result.is_sample, result.stale) == ("import", True, False)
@@ -155,7 +155,7 @@ def test_bars_without_volume_or_with_a_missing_price_can_be_stored(app):
     frame["volume"] = float("nan")
     frame.iloc[1, frame.columns.get_loc("open")] = float("nan")
 
-    written = services.store_bars("yfinance", "AAPL", "1d", frame)
+    written = store.store_bars("yfinance", "AAPL", "1d", frame)
 
     saved = stored()
     assert written == len(saved) == 4  # the bar without an open cannot be kept whole, so it is not kept
@@ -166,14 +166,14 @@ def test_bars_without_volume_or_with_a_missing_price_can_be_stored(app):
 
 def test_load_bars_reads_back_what_was_stored(app):
     frame = bars("AAPL")
-    services.store_bars("yfinance", "AAPL", "1d", frame)
-    services.store_bars("yfinance", "AAPL", "1wk", frame.iloc[::7])
+    store.store_bars("yfinance", "AAPL", "1d", frame)
+    store.store_bars("yfinance", "AAPL", "1wk", frame.iloc[::7])
 
-    loaded = services.load_bars("yfinance", "AAPL", "1d", NOW - pd.Timedelta(days=9), NOW)
+    loaded = store.load_bars("yfinance", "AAPL", "1d", NOW - pd.Timedelta(days=9), NOW)
 
     pd.testing.assert_frame_equal(loaded, frame.iloc[-10:], check_freq=False)
     assert str(loaded.index.tz) == "UTC" and loaded.index.name == "timestamp"
-    assert services.load_bars("yfinance", "MSFT", "1d").empty
+    assert store.load_bars("yfinance", "MSFT", "1d").empty
 
 
 def test_an_unreachable_split_history_is_remembered_like_a_bars_outage(live, app):

@@ -25,6 +25,8 @@ __all__ = [
     "empty_ohlcv",
     "retry_after_seconds",
     "normalize_ohlcv",
+    "pair_syntax",
+    "symbol_syntax",
 ]
 
 OHLCV_COLUMNS = ("open", "high", "low", "close", "volume")
@@ -41,6 +43,24 @@ INTERVALS: dict[str, tuple[str, ...]] = {
 # Intervals whose bars stand for a whole trading day or more; adapters stamp them at
 # 00:00 UTC of the trading date so a date never shifts when the exchange is not in UTC.
 DAILY_OR_LONGER = frozenset({"1d", "1wk", "1w", "1mo"})
+
+# The one definition of the characters a symbol may hold: letters, digits and the punctuation Yahoo
+# writes (BRK-B, ^GSPC, EURUSD=X, RDS.A). Every provider's pattern, and the CSV import's, is built from it.
+SYMBOL_ALNUM = "A-Z0-9"
+SYMBOL_PUNCTUATION = ".^=-"
+
+
+def symbol_syntax(max_length: int, *, slash: bool = False, needs_alnum: bool = True) -> re.Pattern:
+    """1 to `max_length` symbol characters ("/" too when `slash`), one a letter or digit if `needs_alnum`."""
+    lookahead = f"(?=.*[{SYMBOL_ALNUM}])" if needs_alnum else ""
+    allowed = SYMBOL_ALNUM + re.escape(SYMBOL_PUNCTUATION + ("/" if slash else ""))
+    return re.compile(rf"^{lookahead}[{allowed}]{{1,{max_length}}}$")
+
+
+def pair_syntax(max_part: int) -> re.Pattern:
+    """BASE/QUOTE or BASE-QUOTE, each part 1 to `max_part` letters or digits (captured as groups 1 and 2)."""
+    part = f"([{SYMBOL_ALNUM}]{{1,{max_part}}})"
+    return re.compile(rf"^{part}[/-]{part}$")
 
 
 class MarketDataError(Exception):
@@ -209,7 +229,7 @@ class MarketDataProvider(abc.ABC):
     asset_classes: ClassVar[frozenset[str]] = frozenset()
     is_sample: ClassVar[bool] = False
     intervals: ClassVar[tuple[str, ...]] = ()
-    symbol_pattern: ClassVar[re.Pattern] = re.compile(r"^(?=.*[A-Z0-9])[A-Z0-9.^=-]{1,15}$")
+    symbol_pattern: ClassVar[re.Pattern] = symbol_syntax(15)
     symbol_hint: ClassVar[str] = "1-15 characters from A-Z, 0-9 and . ^ = -"
 
     @classmethod

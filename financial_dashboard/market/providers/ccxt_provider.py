@@ -21,6 +21,7 @@ from .base import (
     as_utc,
     empty_ohlcv,
     normalize_ohlcv,
+    pair_syntax,
     retry_after_seconds,
 )
 
@@ -63,7 +64,7 @@ class CcxtProvider(MarketDataProvider):
 
     asset_classes = frozenset({"crypto"})
     intervals = INTERVALS["ccxt"]
-    symbol_pattern = re.compile(r"^([A-Z0-9]{1,20})[/-]([A-Z0-9]{1,20})$")
+    symbol_pattern = pair_syntax(20)
     symbol_hint = "BASE/QUOTE such as BTC/USDT"
 
     def __init__(self, exchange_id: str = "binance", timeout: float = 10.0, page_limit: int = 1000,

@@ -1,7 +1,6 @@
 """A deterministic in-memory provider for tests: canned or generated bars, recorded calls, injectable failures."""
 from __future__ import annotations
 
-import re
 import zlib
 
 import numpy as np
@@ -15,6 +14,7 @@ from .base import (
     as_utc,
     empty_ohlcv,
     normalize_ohlcv,
+    symbol_syntax,
 )
 
 _FREQUENCIES = {"1m": "1min", "5m": "5min", "15m": "15min", "30m": "30min", "1h": "1h", "4h": "4h",
@@ -35,7 +35,7 @@ class FakeProvider(MarketDataProvider):
 
     asset_classes = frozenset({"stock", "etf", "index", "fx", "crypto"})
     intervals = INTERVALS["fake"]
-    symbol_pattern = re.compile(r"^(?=.*[A-Z0-9])[A-Z0-9.^=/-]{1,20}$")
+    symbol_pattern = symbol_syntax(20, slash=True)
 
     def __init__(self, frames: dict[str, pd.DataFrame] | None = None, fail_with: BaseException | None = None,
                  timeout: float | None = None):

@@ -7,7 +7,7 @@ from ..common.schemas import (
     BaseSchema,
     Money,
     Quantity,
-    UTCDateTime,
+    UTCTimestamp,
     date_between,
     trimmed,
 )
@@ -29,7 +29,7 @@ class AssetSchema(BaseSchema):
     quantity = Quantity(allow_none=True, metadata={"description": "Units held; omit to derive it from prices."})
     amount_invested = Money(required=True)
     purchase_date = fields.Date(required=True, validate=date_between())
-    created_at = UTCDateTime(dump_only=True)
+    created_at = UTCTimestamp(dump_only=True)
 
     @post_load
     def upper_symbol(self, data, **kwargs):

@@ -2,9 +2,9 @@
 import sqlalchemy as sa
 
 from ..common.ownership import apply_changes, first_or_404
-from ..errors import ValidationFailed
 from ..extensions import db
 from ..portfolios.models import Portfolio
+from ..portfolios.services import check_portfolio_id
 from .models import Asset
 
 EDITABLE = ("name", "type", "symbol", "quantity", "amount_invested", "purchase_date", "portfolio_id")
@@ -33,10 +33,7 @@ def create_asset(portfolio: Portfolio, data: dict) -> Asset:
 def update_asset(user, asset: Asset, changes: dict) -> Asset:
     target = changes.get("portfolio_id")
     if target is not None and target != asset.portfolio_id:
-        owned = db.session.scalar(sa.select(Portfolio.id).where(Portfolio.id == target, Portfolio.user_id == user.id))
-        if owned is None:
-            raise ValidationFailed("The target portfolio does not exist.",
-                                   fields={"portfolio_id": [f"Portfolio {target} does not exist."]})
+        check_portfolio_id(user, target)
     apply_changes(asset, changes, EDITABLE)
     db.session.commit()
     return asset

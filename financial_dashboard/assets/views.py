@@ -1,15 +1,14 @@
 """Asset pages: add an asset, its page with the price chart, price entry (one or pasted), market sync."""
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
-from ..auth.forms import EmptyForm
-from ..common.forms import load_form, submit_form
+from ..common.forms import EmptyForm, load_form, submit_form
 from ..errors import AppError
 from ..extensions import db
+from ..portfolios import views as portfolio_views  # a module, not a name: the two view modules import each other
 from ..portfolios.services import get_portfolio, portfolios_of
 from ..prices import services as prices
-from ..prices.schemas import PriceSchema
+from ..prices.schemas import PriceLinesSchema, PriceSchema
 from . import bp, services
 from .forms import AssetForm, BulkPriceForm, PriceForm
 from .schemas import AssetSchema, AssetUpdateSchema
@@ -22,10 +21,7 @@ def new_asset(portfolio_id):
     form = AssetForm()
     data = load_form(form, AssetSchema)
     if data is None:
-        from ..portfolios.forms import PortfolioForm
-        from ..portfolios.views import _portfolio_page
-
-        return _portfolio_page(portfolio, form, PortfolioForm(obj=portfolio, prefix="rename"), status=400)
+        return portfolio_views.render_portfolio_page(portfolio, asset_form=form, status=400)
     asset = services.create_asset(portfolio, data)
     flash(f"Asset “{asset.name}” added.", "success")
     return redirect(url_for("assets.asset_page", asset_id=asset.id))
@@ -86,43 +82,15 @@ def add_price(asset_id):
     return redirect(url_for("assets.asset_page", asset_id=asset.id))
 
 
-def parse_price_lines(text: str) -> list[dict]:
-    """``date,price`` lines (blank lines skipped) to rows for PriceSchema; raises ValueError naming a line."""
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.replace(";", ",").replace("\t", ",").split(",")]
-        if len(parts) != 2:
-            raise ValueError(f"Line {number}: expected “date,price”, got “{line.strip()}”.")
-        rows.append({"date": parts[0], "price": parts[1], "_line": number})
-    if not rows:
-        raise ValueError("Paste at least one “date,price” line.")
-    return rows
-
-
 @bp.post("/assets/<int:asset_id>/prices/bulk")
 @login_required
 def bulk_prices(asset_id):
     asset = services.get_asset(current_user, asset_id)
     form = BulkPriceForm()
-    if not form.validate_on_submit():
+    ok, result = submit_form(form, PriceLinesSchema, lambda data: prices.upsert_prices(asset, data["lines"]))
+    if not ok:
         return _asset_page(asset, bulk_form=form, status=400)
-    try:
-        rows = parse_price_lines(form.lines.data or "")
-        schema = PriceSchema()
-        data = []
-        for row in rows:
-            try:
-                data.append(schema.load({"date": row["date"], "price": row["price"]}))
-            except ValidationError as error:
-                problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.messages.items())
-                raise ValueError(f"Line {row['_line']}: {problems}") from None
-        _, created, updated = prices.upsert_prices(asset, data)
-    except (ValueError, AppError) as error:
-        db.session.rollback()
-        form.lines.errors = [getattr(error, "description", None) or str(error)]
-        return _asset_page(asset, bulk_form=form, status=400)
+    _, created, updated = result
     flash(f"{created} prices added, {updated} replaced.", "success")
     return redirect(url_for("assets.asset_page", asset_id=asset.id))
 

@@ -43,7 +43,7 @@ def create_token():
     """
     data = json_body(CredentialsSchema)
     user = services.check_credentials(data["email"], data["password"])
-    token, plain = services.issue_token(user, current_app.config["API_TOKEN_TTL"], data.get("name", "api"))
+    token, plain = services.issue_token(user, current_app.config["API_TOKEN_TTL"], data["name"])
     return {"access_token": plain, "token_type": "bearer", "expires_at": token.expires_at}
 
 

@@ -38,9 +38,4 @@ class TokenForm(FlaskForm):
     name = StringField("Token name", render_kw={"placeholder": "e.g. my-script", "maxlength": 80})
 
 
-class EmptyForm(FlaskForm):
-    """A form with only the CSRF token, for buttons that change something (log out, revoke)."""
-
-
-__all__ = ["LoginForm", "RegisterForm", "ProfileForm", "PasswordForm", "DeleteAccountForm", "TokenForm",
-           "EmptyForm"]
+__all__ = ["LoginForm", "RegisterForm", "ProfileForm", "PasswordForm", "DeleteAccountForm", "TokenForm"]

@@ -12,8 +12,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..common.models import MONEY, UTCDateTime, utcnow
 from ..extensions import db
 
-ROLES = ("user", "admin")
-
 
 def normalize_email(email: str) -> str:
     """Emails compare case-insensitively, so store one canonical form."""

@@ -4,7 +4,7 @@ import datetime as dt
 from marshmallow import ValidationError, fields, validate
 
 from ..common import clock
-from ..common.schemas import BaseSchema, Money, NormalizedEmail, UTCDateTime, trimmed
+from ..common.schemas import BaseSchema, Money, NormalizedEmail, UTCTimestamp, trimmed
 
 PASSWORD = dict(validate=validate.Length(min=8, max=256), load_only=True)
 
@@ -24,7 +24,7 @@ class UserSchema(BaseSchema):
     dob = fields.Date(allow_none=True, validate=_past_date, metadata={"description": "Date of birth."})
     monthly_income = Money(allow_none=True)
     role = fields.String(dump_only=True)
-    created_at = UTCDateTime(dump_only=True)
+    created_at = UTCTimestamp(dump_only=True)
 
 
 class ProfileUpdateSchema(BaseSchema):
@@ -33,16 +33,27 @@ class ProfileUpdateSchema(BaseSchema):
     monthly_income = Money(allow_none=True)
 
 
+def _token_name():
+    # Longer than the column is refused, never cut; left out (or a blank page input): "api".
+    return trimmed(80, load_default="api", metadata={"description": "A label for the token, e.g. the script using it."})
+
+
 class CredentialsSchema(BaseSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
-    name = trimmed(80, metadata={"description": "A label for the token, e.g. the script using it."})
+    name = _token_name()
+
+
+class TokenNameSchema(BaseSchema):
+    """A new token for the signed-in user (the tokens page; the API takes the name with the credentials)."""
+
+    name = _token_name()
 
 
 class TokenSchema(BaseSchema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True, metadata={"example": "bearer"})
-    expires_at = UTCDateTime(required=True)
+    expires_at = UTCTimestamp(required=True)
 
 
 class PasswordChangeSchema(BaseSchema):

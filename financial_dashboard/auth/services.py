@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from ..common.transactions import commit_or_raise
 from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
 from .models import ApiToken, User, normalize_email
@@ -17,17 +18,14 @@ def find_user_by_email(email: str) -> User | None:
 
 def register_user(data: dict, role: str = "user") -> User:
     email = normalize_email(data["email"])
+    taken = Conflict(f"An account with the email {email} already exists.")
     if find_user_by_email(email) is not None:
-        raise Conflict(f"An account with the email {email} already exists.")
+        raise taken
     user = User(email=email, name=data["name"], dob=data.get("dob"),
                 monthly_income=data.get("monthly_income"), role=role)
     user.set_password(data["password"])
     db.session.add(user)
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # a concurrent registration won the race
-        db.session.rollback()
-        raise Conflict(f"An account with the email {email} already exists.") from None
+    commit_or_raise(taken)  # the check above can lose a race with a concurrent registration
     return user
 
 

@@ -4,11 +4,10 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..common.forms import load_form, submit_form
+from ..common.forms import EmptyForm, load_form, submit_form
 from . import bp, services
 from .forms import (
     DeleteAccountForm,
-    EmptyForm,
     LoginForm,
     PasswordForm,
     ProfileForm,
@@ -20,6 +19,7 @@ from .schemas import (
     PasswordChangeSchema,
     PasswordConfirmSchema,
     ProfileUpdateSchema,
+    TokenNameSchema,
     UserSchema,
 )
 
@@ -125,12 +125,11 @@ def delete_account_page():
 @login_required
 def tokens():
     form = TokenForm()
-    new_token = None
-    if form.validate_on_submit():
-        name = (form.name.data or "").strip()[:80] or "api"
-        _, new_token = services.issue_token(current_user, current_app.config["API_TOKEN_TTL"], name)
+    ok, issued = submit_form(form, TokenNameSchema, lambda data: services.issue_token(
+        current_user, current_app.config["API_TOKEN_TTL"], data["name"]))
+    _, new_token = issued if ok else (None, None)
     return render_template("auth/tokens.html", form=form, revoke_form=EmptyForm(), new_token=new_token,
-                           tokens=services.list_tokens(current_user))
+                           tokens=services.list_tokens(current_user)), 400 if form.errors or form.form_errors else 200
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

@@ -5,20 +5,36 @@ schema and puts any messages back on the matching fields, keeping what the user 
 """
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
+from wtforms import TextAreaField
 
 from ..errors import AppError
 from ..extensions import db
 
 
-def load_form(form: FlaskForm, schema, partial=False, **context):
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change something (log out, revoke, delete, sync)."""
+
+
+def _submitted(field):
+    """The field's text with surrounding blanks removed, None when blank.
+
+    A textarea keeps its text as typed: its lines are numbered in messages, so leading lines must stay.
+    """
+    value = field.data
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    return value if isinstance(field, TextAreaField) else value.strip()
+
+
+def load_form(form: FlaskForm, schema, partial=False):
     """Validated data from ``form``, or None with the errors attached to the form's fields."""
     if not form.validate_on_submit():
         return None
     declared = schema._declared_fields
-    data = {name: field.data for name, field in form._fields.items() if name in declared}
+    data = {name: _submitted(field) for name, field in form._fields.items() if name in declared}
     # An empty optional input means "not given" (or "clear it" where the schema allows null).
-    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
-    data = {k: (None if v == "" else v) for k, v in data.items()}
     data = {k: v for k, v in data.items() if v is not None or declared[k].allow_none}
     try:
         return schema().load(data, partial=partial)

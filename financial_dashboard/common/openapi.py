@@ -33,12 +33,6 @@ def api_doc(tag, *, body=None, query=None, response=None, status=200, errors=(),
     return decorate
 
 
-def _schema_name(schema):
-    cls = schema if isinstance(schema, type) else type(schema)
-    name = cls.__name__
-    return name[: -len("Schema")] if name.endswith("Schema") and name != "Schema" else name
-
-
 def _operation(view, rule, plugin):
     doc = view.__apidoc__
     summary, _, rest = (view.__doc__ or "").strip().partition("\n")

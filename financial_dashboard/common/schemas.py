@@ -102,8 +102,11 @@ class NormalizedEmail(fields.Email):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class UTCDateTime(fields.DateTime):
-    """A timestamp written as ISO 8601 in UTC with a ``Z``, the same way everywhere in the API."""
+class UTCTimestamp(fields.DateTime):
+    """A timestamp written as ISO 8601 in UTC with a ``Z``, the same way everywhere in the API.
+
+    The column type that stores timestamps is ``common.models.UTCDateTime``.
+    """
 
     def _serialize(self, value, attr, obj, **kwargs):
         from .jsonprovider import to_utc_iso

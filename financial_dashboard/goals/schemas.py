@@ -8,7 +8,7 @@ from ..common.schemas import (
     BaseSchema,
     Exact,
     Money,
-    UTCDateTime,
+    UTCTimestamp,
     date_between,
     trimmed,
 )
@@ -29,7 +29,7 @@ class GoalSchema(BaseSchema):
                                        allow_none=True, metadata={"description": "e.g. 5 for 5 % a year."})
     portfolio_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_INT), metadata={
         "description": "One of your portfolios that funds this goal: its value becomes the savings."})
-    created_at = UTCDateTime(dump_only=True)
+    created_at = UTCTimestamp(dump_only=True)
     # The plan, computed on every read (see analytics/planning.py and README).
     progress_pct = fields.Float(dump_only=True)
     remaining = fields.Float(dump_only=True)
@@ -57,7 +57,7 @@ class ContributionSchema(BaseSchema):
         "description": "Positive adds to the savings, negative withdraws (never below zero)."})
     date = fields.Date(required=True)
     note = trimmed(200, allow_none=True, min_length=0)
-    created_at = UTCDateTime(dump_only=True)
+    created_at = UTCTimestamp(dump_only=True)
     current_savings = Money(dump_only=True, metadata={"description": "The goal's savings after this change."})
 
 

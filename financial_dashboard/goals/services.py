@@ -1,15 +1,14 @@
 """Goal logic, always scoped to one user: CRUD, contributions, and the plan of every goal."""
-import datetime as dt
 import decimal
 
 import sqlalchemy as sa
 
-from ..common import clock
 from ..analytics.planning import goal_plan, project
+from ..common import clock
 from ..common.ownership import apply_changes, first_or_404
 from ..errors import BadRequest
 from ..extensions import db
-from ..portfolios.models import Portfolio
+from ..portfolios.services import check_portfolio_id
 from .models import Contribution, Goal
 
 MAX_SAVINGS = decimal.Decimal(10**12)  # the NUMERIC(14, 2) column's limit
@@ -25,17 +24,8 @@ def get_goal(user, goal_id: int) -> Goal:
     return first_or_404(sa.select(Goal).where(Goal.id == goal_id, Goal.user_id == user.id), "Goal", goal_id)
 
 
-def _check_portfolio(user, portfolio_id):
-    if portfolio_id is None:
-        return
-    owned = db.session.scalar(sa.select(Portfolio.id).where(Portfolio.id == portfolio_id, Portfolio.user_id == user.id))
-    if owned is None:
-        raise BadRequest("The funding portfolio does not exist.",
-                         fields={"portfolio_id": [f"Portfolio {portfolio_id} does not exist."]})
-
-
 def create_goal(user, data: dict) -> Goal:
-    _check_portfolio(user, data.get("portfolio_id"))
+    check_portfolio_id(user, data.get("portfolio_id"))
     goal = Goal(user_id=user.id, **data)
     db.session.add(goal)
     db.session.commit()
@@ -43,7 +33,7 @@ def create_goal(user, data: dict) -> Goal:
 
 
 def update_goal(user, goal: Goal, changes: dict) -> Goal:
-    _check_portfolio(user, changes.get("portfolio_id"))
+    check_portfolio_id(user, changes.get("portfolio_id"))
     apply_changes(goal, changes, EDITABLE)
     db.session.commit()
     return goal

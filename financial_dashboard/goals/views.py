@@ -3,8 +3,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..auth.forms import EmptyForm
-from ..common.forms import submit_form
+from ..common.forms import EmptyForm, submit_form
 from ..errors import AppError
 from ..extensions import db
 from ..portfolios.services import portfolios_of

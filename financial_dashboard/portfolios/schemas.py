@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 from ..common.schemas import (
     BaseSchema,
     DateRangeQuerySchema,
-    UTCDateTime,
+    UTCTimestamp,
     date_between,
     trimmed,
 )
@@ -13,7 +13,7 @@ from ..common.schemas import (
 class PortfolioSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     name = trimmed(120, required=True, metadata={"description": "Unique among the user's portfolios."})
-    created_at = UTCDateTime(dump_only=True)
+    created_at = UTCTimestamp(dump_only=True)
 
 
 class PerformanceQuerySchema(DateRangeQuerySchema):

@@ -2,7 +2,8 @@
 import sqlalchemy as sa
 
 from ..common.ownership import first_or_404
-from ..errors import Conflict
+from ..common.transactions import commit_or_raise
+from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from .models import Portfolio
 
@@ -16,13 +17,23 @@ def get_portfolio(user, portfolio_id: int) -> Portfolio:
     return first_or_404(select, "Portfolio", portfolio_id)
 
 
-def _commit_unique(name: str):
+def check_portfolio_id(user, portfolio_id: int | None) -> None:
+    """A ``portfolio_id`` in a request body must name one of the user's portfolios (None: no portfolio).
+
+    Someone else's portfolio is refused in the same words as a missing one, as an invalid field (400
+    with ``fields``) rather than a 404: the URL was found, a value in the body was wrong.
+    """
+    if portfolio_id is None:
+        return
     try:
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        raise Conflict(f"You already have a portfolio named {name!r}.",
-                       fields={"name": ["Already used by another of your portfolios."]}) from None
+        get_portfolio(user, portfolio_id)
+    except NotFound as missing:
+        raise ValidationFailed(missing.description, fields={"portfolio_id": [missing.description]}) from None
+
+
+def _commit_unique(name: str):
+    commit_or_raise(Conflict(f"You already have a portfolio named {name!r}.",
+                             fields={"name": ["Already used by another of your portfolios."]}))
 
 
 def create_portfolio(user, data: dict) -> Portfolio:

@@ -1,11 +1,11 @@
 """Portfolio pages: list with values, create, rename, delete, and a portfolio page with its performance."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 
 from ..assets.forms import AssetForm
 from ..assets.services import assets_in
-from ..auth.forms import EmptyForm
-from ..common.forms import submit_form
+from ..common.forms import EmptyForm, submit_form
 from ..errors import AppError
 from ..extensions import db
 from . import bp, services, valuation
@@ -30,17 +30,21 @@ def portfolios_page():
 @bp.get("/portfolios/<int:portfolio_id>")
 @login_required
 def portfolio_page(portfolio_id):
-    portfolio = services.get_portfolio(current_user, portfolio_id)
-    # Prefixed: the page's asset form has a "name" field too, and ids and posted fields must not clash.
-    return _portfolio_page(portfolio, AssetForm(), PortfolioForm(obj=portfolio, prefix="rename"))
+    return render_portfolio_page(services.get_portfolio(current_user, portfolio_id))
 
 
-def _portfolio_page(portfolio, asset_form, rename_form, status=200):
+def render_portfolio_page(portfolio, asset_form=None, rename_form=None, status=200):
+    """The portfolio page, also shown again by a failed rename here or a failed "add asset" (assets/views.py)."""
+    if asset_form is None:
+        asset_form = AssetForm()
+    if rename_form is None:
+        # Prefixed: the page's asset form has a "name" field too, and ids and posted fields must not clash.
+        rename_form = PortfolioForm(obj=portfolio, prefix="rename")
     args, error = {}, None
     try:
         args = PerformanceQuerySchema().load(request.args)
-    except Exception as exc:  # a bad query string shows a message, not an error page
-        error = str(getattr(exc, "messages", exc))
+    except ValidationError as invalid:  # a bad query string shows a message, not an error page
+        error = str(invalid.messages)
     benchmark = args.get("benchmark")
     try:
         report = valuation.performance(portfolio, args.get("from_"), args.get("to"), benchmark)
@@ -64,7 +68,7 @@ def rename_portfolio_page(portfolio_id):
     if ok:
         flash("Portfolio renamed.", "success")
         return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
-    return _portfolio_page(portfolio, AssetForm(), form, status=400)
+    return render_portfolio_page(portfolio, rename_form=form, status=400)
 
 
 @bp.post("/portfolios/<int:portfolio_id>/delete")

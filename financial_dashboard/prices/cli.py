@@ -4,10 +4,10 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from ..assets.models import Asset
-from ..auth.models import User
+from ..assets.services import assets_of_user
+from ..auth.services import find_user_by_email
 from ..errors import AppError
 from ..extensions import db
-from ..portfolios.models import Portfolio
 from . import services
 
 prices_cli = AppGroup("prices", help="Asset price history.")
@@ -17,13 +17,14 @@ prices_cli = AppGroup("prices", help="Asset price history.")
 @click.option("--user", "email", help="Only this user's assets (by email).")
 def sync(email):
     """Sync daily closes for every asset that has a symbol; a failing symbol does not stop the rest."""
-    select = sa.select(Asset).join(Portfolio, Asset.portfolio_id == Portfolio.id).where(Asset.symbol.is_not(None))
     if email:
-        user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+        user = find_user_by_email(email)
         if user is None:
             raise click.ClickException(f"No user with the email {email}.")
-        select = select.where(Portfolio.user_id == user.id)
-    assets = db.session.scalars(select.order_by(Asset.id)).all()
+        select = assets_of_user(user)
+    else:
+        select = sa.select(Asset)
+    assets = db.session.scalars(select.where(Asset.symbol.is_not(None)).order_by(Asset.id)).all()
     failures, notes, totals = [], [], {"created": 0, "updated": 0}
     with click.progressbar(assets, label=f"Syncing {len(assets)} assets",
                            item_show_func=lambda a: a.symbol if a else "") as bar:

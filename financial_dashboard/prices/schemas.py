@@ -1,12 +1,14 @@
-"""Request and response schemas for price history."""
-from marshmallow import fields
+"""Request and response schemas for price history, and the pasted "date,price" lines of the asset page."""
+import re
+
+from marshmallow import ValidationError, fields
 
 from ..common.schemas import (
     BaseSchema,
     DateRangeQuerySchema,
     PageQuerySchema,
     Price,
-    UTCDateTime,
+    UTCTimestamp,
 )
 
 
@@ -17,6 +19,42 @@ class PriceSchema(BaseSchema):
     price = Price(required=True)
     source = fields.String(dump_only=True, metadata={
         "description": "manual, or the market source of a sync: yfinance, ccxt, sample (bundled data), import."})
+
+
+class PriceLines(fields.Field):
+    """Pasted ``date,price`` lines (comma, semicolon or tab between; blank lines skipped), loaded into the
+    rows the API's bulk POST takes. The first bad line is reported by its number, so nothing is saved
+    until every line is right."""
+
+    SEPARATOR = re.compile(r"[,;\t]")
+    default_error_messages = {"required": "Paste at least one “date,price” line.", "invalid": "Not text."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        rows, seen, schema = [], {}, PriceSchema()
+        for number, line in enumerate(value.splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in self.SEPARATOR.split(line)]
+            if len(parts) != 2:
+                raise ValidationError(f"Line {number}: expected “date,price”, got “{line.strip()}”.")
+            try:
+                row = schema.load({"date": parts[0], "price": parts[1]})
+            except ValidationError as error:
+                problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.messages.items())
+                raise ValidationError(f"Line {number}: {problems}") from None
+            if row["date"] in seen:
+                raise ValidationError(f"Line {number}: {row['date'].isoformat()} is also on line {seen[row['date']]}.")
+            seen[row["date"]] = number
+            rows.append(row)
+        if not rows:
+            raise self.make_error("required")
+        return rows
+
+
+class PriceLinesSchema(BaseSchema):
+    lines = PriceLines(required=True)
 
 
 class PriceRangeQuerySchema(PageQuerySchema, DateRangeQuerySchema):
@@ -34,4 +72,4 @@ class SyncResultSchema(BaseSchema):
     unchanged = fields.Integer()
     from_ = fields.Date(data_key="from", allow_none=True)
     to = fields.Date(allow_none=True)
-    as_of = UTCDateTime(allow_none=True)
+    as_of = UTCTimestamp(allow_none=True)

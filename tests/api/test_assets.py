@@ -184,3 +184,16 @@ def test_delete_removes_the_asset_and_its_prices(api, seed, count_rows):
     assert_error(api.get(f"/api/assets/{ids['asset']}/prices"), 404)
     assert (count_rows("assets"), count_rows("price_history")) == (1, 1)
     assert_error(api.delete(f"/api/assets/{ids['asset']}"), 404)
+
+
+def test_a_goal_and_an_asset_refuse_someone_elses_portfolio_with_the_same_error(api, other_api, portfolio):
+    bobs_portfolio = other_api.post("/api/portfolios", json={"name": "Bob's"}).json["id"]
+    asset = create(api, portfolio).json
+    goal = {"title": "House", "target_amount": "1000", "target_date": "2030-01-01", "portfolio_id": bobs_portfolio}
+
+    moved = assert_error(api.patch(f"/api/assets/{asset['id']}", json={"portfolio_id": bobs_portfolio}), 400)
+    funded = assert_error(api.post("/api/goals", json=goal), 400)
+
+    assert moved == funded == {"code": 400, "message": "Bad Request",
+                               "description": f"Portfolio {bobs_portfolio} does not exist.",
+                               "fields": {"portfolio_id": [f"Portfolio {bobs_portfolio} does not exist."]}}

@@ -335,3 +335,14 @@ def test_timestamps_read_back_in_utc_whatever_the_servers_time_zone(api):
     created_at = api.get("/api/auth/me").json["created_at"]
 
     assert created_at.endswith("Z"), created_at
+
+
+def test_a_token_name_is_stored_as_given_or_api_and_one_too_long_is_refused_not_cut(anon, user, count_rows):
+    named = anon.post("/api/auth/token", json={"email": "alice@example.com", "password": PASSWORD, "name": " ci "})
+    assert named.status_code == 200 and login(anon).status_code == 200
+    assert sorted(db.session.scalars(sa.select(ApiToken.name))) == ["api", "ci"]
+
+    error = assert_error(anon.post("/api/auth/token", json={
+        "email": "alice@example.com", "password": PASSWORD, "name": "x" * 81}), 400)
+    assert list(error["fields"]) == ["name"]
+    assert count_rows("api_tokens") == 2

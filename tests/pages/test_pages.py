@@ -417,3 +417,31 @@ def test_asset_and_portfolio_pages_say_when_prices_are_sample_data(client, seede
     assert 'id="badge-sample"' in get_page(client, f"/assets/{seeded['asset']}")
     assert "include bundled sample data" in get_page(client, f"/portfolios/{seeded['portfolio']}")
     assert "include bundled sample data" in get_page(client, "/")
+
+
+# --- Validation shared with the API (issue 8) ---
+
+def test_a_token_name_too_long_is_refused_next_to_the_field_not_cut(client, seeded, user, no_csrf, count_rows):
+    response = client.post("/tokens", data={"name": "x" * 81})
+
+    assert response.status_code == 400
+    page = Page(response.get_data(as_text=True))
+    assert page.find("div", id="name-errors") and page.input_value("name") == "x" * 81
+    assert not page.find(id="new-token")
+    assert count_rows("api_tokens") == 1
+
+    response = client.post("/tokens", data={"name": "  "})
+    assert response.status_code == 200 and Page(response.get_data(as_text=True)).find(id="new-token")
+    assert [t.name for t in auth_services.list_tokens(user)][-1] == "api"
+
+
+def test_bulk_paste_names_the_lines_of_a_repeated_date_and_counts_blank_leading_lines(client, seeded, no_csrf,
+                                                                                      count_rows):
+    url = f"/assets/{seeded['asset']}/prices/bulk"
+
+    repeated = client.post(url, data={"lines": "2024-02-01,160\n2024-02-01,161"}).get_data(as_text=True)
+    shifted = client.post(url, data={"lines": "\n\n2024-02-30,160"}).get_data(as_text=True)
+
+    assert re.search(r'id="lines-errors">\s*Line 2: 2024-02-01 is also on line 1\.', repeated)
+    assert re.search(r'id="lines-errors">\s*Line 3: date', shifted)
+    assert count_rows("price_history") == 3

@@ -2,15 +2,18 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..analytics.holdings import total
 from ..assets.forms import AssetForm
 from ..assets.services import assets_in
 from ..auth.forms import EmptyForm
 from ..common.forms import submit_form
 from ..errors import AppError
 from ..extensions import db
-from . import bp, services, valuation
+from . import bp, services
 from .charts import allocation_figure, value_figure
 from .forms import PortfolioForm
+from .performance import portfolio_performance
+from .positions import Holdings
 from .schemas import PerformanceQuerySchema, PortfolioSchema
 
 
@@ -22,8 +25,8 @@ def portfolios_page():
     if ok:
         flash(f"Portfolio “{portfolio.name}” created.", "success")
         return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
-    items = list(valuation.portfolio_values(current_user).values())
-    return render_template("portfolios/list.html", form=form, items=items, total=valuation.total(items)), \
+    items = list(Holdings(current_user).summaries.values())
+    return render_template("portfolios/list.html", form=form, items=items, total=total(items)), \
         400 if form.errors or form.form_errors else 200
 
 
@@ -43,10 +46,10 @@ def _portfolio_page(portfolio, asset_form, rename_form, status=200):
         error = str(getattr(exc, "messages", exc))
     benchmark = args.get("benchmark")
     try:
-        report = valuation.performance(portfolio, args.get("from_"), args.get("to"), benchmark)
+        report = portfolio_performance(portfolio, args.get("from_"), args.get("to"), benchmark)
     except AppError as exc:
         # Show the message above the portfolio's default view rather than an error page.
-        error, report = exc.description, valuation.performance(portfolio)
+        error, report = exc.description, portfolio_performance(portfolio)
     assets = db.session.scalars(assets_in(portfolio)).all()
     figures = {"value": value_figure(report["series"]),
                "allocation": allocation_figure(report["allocation"]["by_asset"], "name")}

@@ -5,6 +5,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .numbers import finite, ratio
+
 KPI_DEFINITIONS: dict[str, str] = {
     "latest_price": "The closing price of the most recent bar.",
     "first_price": "The closing price of the first bar in the period.",
@@ -27,20 +29,6 @@ KPI_DEFINITIONS: dict[str, str] = {
 }
 
 REQUIRED_COLUMNS = ("open", "high", "low", "close", "volume")
-
-
-def _finite(value: Any) -> float | None:
-    # JSON has no NaN or inf, and a None tells the reader "not computable" plainly.
-    if value is None or pd.isna(value):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _ratio(numerator: float | None, denominator: float | None) -> float | None:
-    if numerator is None or not denominator:
-        return None
-    return _finite(numerator / denominator)
 
 
 def compute_kpis(ohlc: pd.DataFrame, periods_per_year: int = 252) -> dict[str, Any]:
@@ -66,34 +54,34 @@ def compute_kpis(ohlc: pd.DataFrame, periods_per_year: int = 252) -> dict[str, A
         return kpis
 
     close = ohlc["close"] if ohlc["close"].dtype == "float64" else ohlc["close"].astype("float64")
-    first, last = _finite(close.iloc[0]), _finite(close.iloc[-1])
+    first, last = finite(close.iloc[0]), finite(close.iloc[-1])
     kpis.update(
         latest_price=last,
         first_price=first,
-        high=_finite(ohlc["high"].max()),
-        low=_finite(ohlc["low"].min()),
-        average_volume=_finite(ohlc["volume"].mean()),
+        high=finite(ohlc["high"].max()),
+        low=finite(ohlc["low"].min()),
+        average_volume=finite(ohlc["volume"].mean()),
         start=ohlc.index[0],
         end=ohlc.index[-1],
-        max_drawdown_pct=_finite(((close / close.cummax() - 1) * 100).min()),
+        max_drawdown_pct=finite(((close / close.cummax() - 1) * 100).min()),
     )
 
     if len(close) >= 2:
-        previous = _finite(close.iloc[-2])
-        change = None if last is None or previous is None else _finite(last - previous)
+        previous = finite(close.iloc[-2])
+        change = None if last is None or previous is None else finite(last - previous)
         gain = None if last is None or first is None else last - first
         # Multiply before dividing: (108 - 100) * 100 / 100 is exactly 8, 108 / 100 - 1 is not.
         kpis.update(
             change=change,
-            change_pct=None if change is None else _ratio(change * 100, previous),
-            return_pct=None if gain is None else _ratio(gain * 100, first),
+            change_pct=None if change is None else ratio(change * 100, previous),
+            return_pct=None if gain is None else ratio(gain * 100, first),
         )
 
     # ddof=1 needs at least two returns, i.e. three bars. A zero close makes a
     # return infinite; the deviation is then meaningless, so it stays None.
     returns = close.pct_change().iloc[1:] * 100
     if len(returns) >= 2 and not np.isinf(returns.to_numpy()).any():
-        volatility = _finite(returns.std(ddof=1))
+        volatility = finite(returns.std(ddof=1))
         kpis["volatility"] = volatility
         if volatility is not None:
             kpis["annualized_volatility_pct"] = volatility * math.sqrt(periods_per_year)

@@ -20,16 +20,10 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from .numbers import cents, optional_float
+
 MEAN_MONTH_DAYS = 365.25 / 12  # 30.4375
 AT_RISK_SHARE = 0.9  # projected 90 % or more of the target (but short of it) is "at risk"
-
-
-def _float(value: float | Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _cents(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else round(value, 2)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -128,14 +122,14 @@ def project(
     (only ``start`` when ``end`` is not later). Balances use ``future_value``."""
     current, monthly = float(current), float(monthly or 0)
     rate = monthly_rate(annual_return_pct)
-    points = [{"date": start, "balance": _cents(current)}]
+    points = [{"date": start, "balance": cents(current)}]
     step = 1
     while (day := _add_months(start, step)) <= end:
-        points.append({"date": day, "balance": _cents(future_value(current, monthly, rate, step))})
+        points.append({"date": day, "balance": cents(future_value(current, monthly, rate, step))})
         step += 1
     if points[-1]["date"] < end:
         months = months_between(start, end)
-        points.append({"date": end, "balance": _cents(future_value(current, monthly, rate, months))})
+        points.append({"date": end, "balance": cents(future_value(current, monthly, rate, months))})
     return points
 
 
@@ -169,7 +163,7 @@ def goal_plan(
     given). Figures that do not apply are None, with a sentence in ``reasons``.
     """
     target, current = float(target), float(current)
-    monthly, income = _float(monthly_contribution), _float(monthly_income)
+    monthly, income = optional_float(monthly_contribution), optional_float(monthly_income)
     if not target > 0:
         raise ValueError("A goal's target must be positive.")
     rate = monthly_rate(expected_annual_return_pct)
@@ -208,13 +202,13 @@ def goal_plan(
 
     return {
         "progress_pct": round(current * 100 / target, 2),
-        "remaining": _cents(max(target - current, 0.0)),
+        "remaining": cents(max(target - current, 0.0)),
         "months_left": round(max(months, 0.0), 2),
         "required_monthly": without_return,
         "required_monthly_with_return": with_return,
         "required_share_of_income_pct": share,
         "months_to_target": to_target,
-        "projected_at_target_date": _cents(projected),
+        "projected_at_target_date": cents(projected),
         "projected_pct": None if projected is None else round(projected * 100 / target, 2),
         "status": _status(current, target, projected, overdue),
         "reasons": reasons,

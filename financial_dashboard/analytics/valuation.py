@@ -16,16 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .numbers import as_day, optional_float, ratio
+
 NO_PRICES = "no prices"
 NOT_YET_PRICED = "no price on or before this day"
 NOT_YET_BOUGHT = "before the purchase date"
 BAD_PURCHASE_PRICE = "the purchase price is not positive"
-
-
-def _day(value: Any) -> dt.date:
-    # Datetimes (and pandas Timestamps) are also dates but do not compare with them;
-    # everything here works by calendar day.
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 _EMPTY = pd.Series([], index=pd.DatetimeIndex([]), dtype="float64")
@@ -78,9 +74,9 @@ class AssetPosition:
     splits: pd.Series | None = None
 
     def __post_init__(self) -> None:
-        self.quantity = None if self.quantity is None else float(self.quantity)
+        self.quantity = optional_float(self.quantity)
         self.amount_invested = float(self.amount_invested)
-        self.purchase_date = _day(self.purchase_date)
+        self.purchase_date = as_day(self.purchase_date)
         self.prices = price_series(self.prices)
         self.splits = price_series(self.splits)
 
@@ -92,7 +88,7 @@ def split_factor(splits: pd.Series | None, after: dt.date) -> float:
     splits = price_series(splits)
     # On the sorted index, a search finds the first split after the date without building a
     # filtered Series: units() runs for every holding several times per report.
-    first = int(splits.index.searchsorted(pd.Timestamp(_day(after)), side="right"))
+    first = int(splits.index.searchsorted(pd.Timestamp(as_day(after)), side="right"))
     ratios = splits.to_numpy()[first:]
     # yfinance's "Stock Splits" column holds 0.0 on days without a split; a ratio must be
     # positive to mean anything, so zeros and negatives are skipped rather than multiplied.
@@ -126,7 +122,7 @@ def _result(position, held, price, price_date, value, priced, reason) -> dict[st
     # A value assumed equal to the cost says nothing about gain or loss, so profit and
     # return stay None rather than a made-up zero.
     profit = value - invested if priced else None
-    return_pct = profit * 100 / invested if profit is not None and invested else None
+    return_pct = None if profit is None else ratio(profit * 100, invested)
     return {
         "units": held,
         "price": price,
@@ -146,7 +142,7 @@ def value_on(position: AssetPosition, day: dt.date) -> dict[str, Any]:
     Before the purchase date everything is 0 (``reason`` says why); with no usable price
     the value is the amount invested, ``priced`` is False and ``reason`` says why.
     """
-    day = _day(day)
+    day = as_day(day)
     held, reason = units(position)
     if day < position.purchase_date:
         return _result(position, held, None, None, 0.0, False, NOT_YET_BOUGHT)
@@ -164,11 +160,6 @@ def value_on(position: AssetPosition, day: dt.date) -> dict[str, Any]:
     if not math.isfinite(value):
         return _result(position, held, None, None, position.amount_invested, False, NO_PRICES)
     return _result(position, held, price, prices.index[at].date(), value, True, None)
-
-
-def current_value(position: AssetPosition, as_of: dt.date) -> dict[str, Any]:
-    """``value_on`` for the "now" of a page or API answer; ``as_of`` is passed in to keep it pure."""
-    return value_on(position, as_of)
 
 
 def values_on_days(position: AssetPosition, days: np.ndarray) -> np.ndarray:
@@ -190,7 +181,7 @@ def values_on_days(position: AssetPosition, days: np.ndarray) -> np.ndarray:
 
 def calendar_days(start: dt.date, end: dt.date) -> np.ndarray:
     """Every day from ``start`` to ``end`` inclusive as ``datetime64[D]``."""
-    return np.arange(np.datetime64(_day(start), "D"), np.datetime64(_day(end), "D") + 1)
+    return np.arange(np.datetime64(as_day(start), "D"), np.datetime64(as_day(end), "D") + 1)
 
 
 def daily_values(position: AssetPosition, start: dt.date, end: dt.date) -> pd.Series:

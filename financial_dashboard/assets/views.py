@@ -1,30 +1,16 @@
-"""Asset pages: add an asset, its page with the price chart, price entry (one or pasted), market sync."""
+"""Asset pages: an asset's page with the price chart, price entry (one or pasted), market sync."""
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..common.forms import EmptyForm, load_form, submit_form
 from ..errors import AppError
 from ..extensions import db
-from ..portfolios import views as portfolio_views  # a module, not a name: the two view modules import each other
 from ..portfolios.services import get_portfolio, portfolios_of
 from ..prices import services as prices
 from ..prices.schemas import PriceLinesSchema, PriceSchema
 from . import bp, services
 from .forms import AssetForm, BulkPriceForm, PriceForm
 from .schemas import AssetSchema, AssetUpdateSchema
-
-
-@bp.post("/portfolios/<int:portfolio_id>/assets/new")
-@login_required
-def new_asset(portfolio_id):
-    portfolio = get_portfolio(current_user, portfolio_id)
-    form = AssetForm()
-    data = load_form(form, AssetSchema)
-    if data is None:
-        return portfolio_views.render_portfolio_page(portfolio, asset_form=form, status=400)
-    asset = services.create_asset(portfolio, data)
-    flash(f"Asset “{asset.name}” added.", "success")
-    return redirect(url_for("assets.asset_page", asset_id=asset.id))
 
 
 def _asset_page(asset, edit_form=None, price_form=None, bulk_form=None, status=200):

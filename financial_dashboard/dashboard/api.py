@@ -1,18 +1,14 @@
 """GET /api/dashboard: everything the start page shows, in one answer."""
-import decimal
-
 from flask import g
 from marshmallow import fields
 
 from ..auth.tokens import api_login_required
 from ..common.openapi import api_doc
 from ..common.schemas import BaseSchema
-from ..extensions import db
-from ..goals import services as goals
 from ..goals.schemas import STATUSES
-from ..portfolios import valuation
+from ..portfolios.positions import Holdings
 from ..portfolios.schemas import PortfolioSummarySchema
-from . import bp
+from . import bp, services
 
 
 class MoverSchema(BaseSchema):
@@ -43,21 +39,10 @@ class DashboardSchema(BaseSchema):
     notes = fields.List(fields.String())
 
 
-def dashboard_data(user) -> dict:
-    """Shared by the API and the start page."""
-    planner = goals.Planner(user)
-    statuses = dict.fromkeys(STATUSES, 0)
-    cash = decimal.Decimal(0)
-    for goal in db.session.scalars(goals.goals_of(user)):
-        statuses[planner.plan(goal)["status"]] += 1
-        if goal.portfolio_id is None:
-            cash += goal.current_savings
-    return valuation.dashboard(user, statuses, cash)
-
-
 @bp.get("/api/dashboard")
 @api_doc("dashboard", response=DashboardSchema)
 @api_login_required
 def dashboard():
     """Net worth, invested, profit today and overall, goals by status, and the holdings that moved most."""
-    return DashboardSchema().dump(dashboard_data(g.user))
+    holdings = Holdings(g.user)  # loaded once for this request, shared by the goal plans and the figures
+    return DashboardSchema().dump(services.dashboard(holdings, services.goal_plans(g.user, holdings)))

@@ -8,6 +8,7 @@ from ..common import clock
 from ..common.ownership import apply_changes, first_or_404
 from ..errors import BadRequest
 from ..extensions import db
+from ..portfolios.positions import Holdings
 from ..portfolios.services import check_portfolio_id
 from .models import Contribution, Goal
 
@@ -45,20 +46,20 @@ def delete_goal(goal: Goal) -> None:
 
 
 class Planner:
-    """Computes goal plans for one user, valuing their portfolios at most once per request."""
+    """Computes goal plans for one user, valuing their portfolios at most once.
 
-    def __init__(self, user):
+    Pass the request's ``Holdings`` when the caller values the same portfolios too, so they are loaded once;
+    without it the planner makes its own, which loads them only if a goal follows a portfolio.
+    """
+
+    def __init__(self, user, holdings: Holdings | None = None):
         self.user = user
-        self._values = None
+        self.holdings = Holdings(user) if holdings is None else holdings
 
     def savings(self, goal: Goal) -> decimal.Decimal:
         if goal.portfolio_id is None:
             return goal.current_savings
-        if self._values is None:
-            from ..portfolios.valuation import portfolio_values
-
-            self._values = portfolio_values(self.user)
-        value = self._values.get(goal.portfolio_id, {}).get("value", 0)
+        value = self.holdings.summaries.get(goal.portfolio_id, {}).get("value", 0)
         return decimal.Decimal(str(value)).quantize(decimal.Decimal("0.01"))
 
     def plan(self, goal: Goal) -> dict:

@@ -1,12 +1,15 @@
 """JSON routes for portfolios under /api/portfolios."""
 from flask import g
 
+from ..analytics.holdings import total
 from ..auth.tokens import api_login_required
 from ..common.api import created, json_body, paginate, query_args
 from ..common.api_schemas import page_schema
 from ..common.openapi import api_doc
 from ..common.schemas import PageQuerySchema
-from . import bp, services, valuation
+from . import bp, services
+from .performance import portfolio_performance
+from .positions import Holdings
 from .schemas import (
     PerformanceQuerySchema,
     PerformanceSchema,
@@ -72,7 +75,7 @@ def performance(portfolio_id):
     """
     portfolio = services.get_portfolio(g.user, portfolio_id)
     args = query_args(PerformanceQuerySchema)
-    report = valuation.performance(portfolio, args.get("from_"), args.get("to"), args.get("benchmark"))
+    report = portfolio_performance(portfolio, args.get("from_"), args.get("to"), args.get("benchmark"))
     return PerformanceSchema().dump(report)
 
 
@@ -81,5 +84,5 @@ def performance(portfolio_id):
 @api_login_required
 def summary():
     """Each of my portfolios' invested amount, value and return today, and the total."""
-    items = list(valuation.portfolio_values(g.user).values())
-    return SummarySchema().dump({"items": items, "total": valuation.total(items)})
+    items = list(Holdings(g.user).summaries.values())
+    return SummarySchema().dump({"items": items, "total": total(items)})

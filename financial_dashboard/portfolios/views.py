@@ -3,14 +3,18 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
+from ..analytics.holdings import total
+from ..assets import services as asset_services
 from ..assets.forms import AssetForm
-from ..assets.services import assets_in
-from ..common.forms import EmptyForm, submit_form
+from ..assets.schemas import AssetSchema
+from ..common.forms import EmptyForm, load_form, submit_form
 from ..errors import AppError
 from ..extensions import db
-from . import bp, services, valuation
+from . import bp, services
 from .charts import allocation_figure, value_figure
 from .forms import PortfolioForm
+from .performance import portfolio_performance
+from .positions import Holdings
 from .schemas import PerformanceQuerySchema, PortfolioSchema
 
 
@@ -22,8 +26,8 @@ def portfolios_page():
     if ok:
         flash(f"Portfolio “{portfolio.name}” created.", "success")
         return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
-    items = list(valuation.portfolio_values(current_user).values())
-    return render_template("portfolios/list.html", form=form, items=items, total=valuation.total(items)), \
+    items = list(Holdings(current_user).summaries.values())
+    return render_template("portfolios/list.html", form=form, items=items, total=total(items)), \
         400 if form.errors or form.form_errors else 200
 
 
@@ -47,11 +51,11 @@ def render_portfolio_page(portfolio, asset_form=None, rename_form=None, status=2
         error = str(invalid.messages)
     benchmark = args.get("benchmark")
     try:
-        report = valuation.performance(portfolio, args.get("from_"), args.get("to"), benchmark)
+        report = portfolio_performance(portfolio, args.get("from_"), args.get("to"), benchmark)
     except AppError as exc:
         # Show the message above the portfolio's default view rather than an error page.
-        error, report = exc.description, valuation.performance(portfolio)
-    assets = db.session.scalars(assets_in(portfolio)).all()
+        error, report = exc.description, portfolio_performance(portfolio)
+    assets = db.session.scalars(asset_services.assets_in(portfolio)).all()
     figures = {"value": value_figure(report["series"]),
                "allocation": allocation_figure(report["allocation"]["by_asset"], "name")}
     return render_template("portfolios/detail.html", portfolio=portfolio, report=report, assets=assets,
@@ -79,3 +83,17 @@ def delete_portfolio_page(portfolio_id):
         services.delete_portfolio(portfolio)
         flash(f"Portfolio “{portfolio.name}” deleted with its assets and prices.", "info")
     return redirect(url_for("portfolios.portfolios_page"))
+
+
+@bp.post("/portfolios/<int:portfolio_id>/assets/new")
+@login_required
+def new_asset(portfolio_id):
+    """The add-asset form of the portfolio page: on errors the page comes back with them."""
+    portfolio = services.get_portfolio(current_user, portfolio_id)
+    form = AssetForm()
+    data = load_form(form, AssetSchema)
+    if data is None:
+        return render_portfolio_page(portfolio, asset_form=form, status=400)
+    asset = asset_services.create_asset(portfolio, data)
+    flash(f"Asset “{asset.name}” added.", "success")
+    return redirect(url_for("assets.asset_page", asset_id=asset.id))

@@ -7,13 +7,11 @@ import pandas as pd
 import pytest
 
 from financial_dashboard.analytics.performance import (
-    DEFINITIONS,
     annualize,
     benchmark_return,
     beta_alpha,
     daily_returns,
     max_drawdown,
-    performance_report,
     portfolio_series,
     sharpe,
     simple_return,
@@ -22,6 +20,7 @@ from financial_dashboard.analytics.performance import (
     volatility,
     xirr,
 )
+from financial_dashboard.analytics.performance_report import DEFINITIONS, performance_report
 from financial_dashboard.analytics.valuation import AssetPosition
 
 D = dt.date

@@ -7,7 +7,6 @@ import pytest
 
 from financial_dashboard.analytics.valuation import (
     AssetPosition,
-    current_value,
     daily_values,
     split_factor,
     units,
@@ -87,7 +86,7 @@ def test_value_on_a_day_uses_the_last_price_on_or_before_it():
         "invested": 1200.0, "profit": pytest.approx(0.0), "return_pct": pytest.approx(0.0), "priced": True,
         "reason": None,
     }
-    later = current_value(position, D(2024, 3, 1))
+    later = value_on(position, D(2024, 3, 1))
     assert later["price"] == 15.0 and later["price_date"] == D(2024, 1, 10)
     assert later["value"] == pytest.approx(1500.0)  # 100 × 15
     assert later["profit"] == pytest.approx(300.0)  # 1,500 - 1,200

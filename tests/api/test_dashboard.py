@@ -150,6 +150,15 @@ def test_dashboard_shows_only_my_own_money(api, other_api, holdings, goals):
     assert (bob["net_worth"], bob["goals"]["achieved"], len(bob["portfolios"])) == (5010, 1, 1)
 
 
+def test_each_request_loads_the_holdings_afresh(api, holdings):
+    """The tests make many requests in one app context: what one request loaded must not serve the next."""
+    first = body_of(api.get("/api/dashboard"))["portfolio_value"]
+    holding(api, holdings["stocks"], "C", "stock", "100", {0: "30"}, quantity="5")  # 5 × 30 today
+
+    assert body_of(api.get("/api/dashboard"))["portfolio_value"] == first + 150
+    assert body_of(api.get("/api/portfolios/summary"))["total"]["value"] == first + 150
+
+
 def test_dashboard_of_a_new_user_is_all_zeros(api):
     body = body_of(api.get("/api/dashboard"))
 

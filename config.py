@@ -33,6 +33,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    # "json" (one JSON object a line, for a PaaS log drain) or "text"; production defaults to json.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
     CORS_ORIGINS = _csv(os.environ.get("CORS_ORIGINS", ""))
     REDIS_URL = os.environ.get("REDIS_URL") or None
     API_TOKEN_TTL = timedelta(hours=_float("API_TOKEN_TTL_HOURS", 24 * 30))
@@ -67,6 +69,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").lower()
     TRUSTED_PROXY_HOPS = int(_float("TRUSTED_PROXY_HOPS", 1))
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True

@@ -24,7 +24,6 @@ keepalive = 5
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
-accesslog = "-"
-# The app writes its own request log (with the request id); gunicorn's access log stays terse.
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# No access log from gunicorn: the app writes one line per request itself, with its request id.
+accesslog = None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

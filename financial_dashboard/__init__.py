@@ -1,5 +1,4 @@
 """financial_dashboard: a self-hosted personal finance and market dashboard (Flask app factory)."""
-import logging
 import os
 
 from flask import Flask
@@ -52,11 +51,9 @@ def load_config(app, config):
 
 
 def configure_logging(app):
-    level = app.config.get("LOG_LEVEL", "INFO")
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app.logger.setLevel(level)
-    # Alembic announces each of its plug-ins at INFO on every start; only migrations are worth reading.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from .logs import configure_logging as configure
+
+    configure(app)
 
 
 def register_json(app):

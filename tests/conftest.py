@@ -5,7 +5,6 @@ created for the run and dropped after it; when the server is unreachable they ar
 under CI (``CI=true``) where that is an error.
 """
 import contextlib
-import datetime as dt
 import os
 import uuid
 from html.parser import HTMLParser
@@ -18,6 +17,7 @@ os.environ.setdefault("APP_ENV", "testing")
 
 from financial_dashboard import create_app  # noqa: E402
 from financial_dashboard.auth import services as auth_services  # noqa: E402
+from financial_dashboard.common import clock  # noqa: E402
 from financial_dashboard.extensions import db  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -169,7 +169,8 @@ def anon(client):
 
 @pytest.fixture
 def today():
-    return dt.date.today()
+    """The app's today (UTC), not the machine's local date: the two differ for hours around midnight."""
+    return clock.today_utc()
 
 
 # --- Shared by the issue-2 API suite (tests/api, tests/test_*.py) ---

@@ -29,6 +29,7 @@ run: db
 	$(BIN)/flask market load-sample
 	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
 
+# A fast loop without the browser tests: make test PYTEST_ARGS="-m 'not browser'"
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 

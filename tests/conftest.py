@@ -1,21 +1,23 @@
-"""Shared fixtures: the app on SQLite and on PostgreSQL, clients, users and their API tokens.
+"""Shared fixtures: the app on SQLite and on PostgreSQL, clients, users, their API tokens and browser sessions.
 
 Every test that uses ``app`` runs twice, once per database. PostgreSQL tests get a throwaway database
 created for the run and dropped after it; when the server is unreachable they are skipped, except
 under CI (``CI=true``) where that is an error.
 """
 import contextlib
-import datetime as dt
 import os
 import uuid
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 os.environ.setdefault("APP_ENV", "testing")
 
 from financial_dashboard import create_app  # noqa: E402
 from financial_dashboard.auth import services as auth_services  # noqa: E402
+from financial_dashboard.common import clock  # noqa: E402
 from financial_dashboard.extensions import db  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -167,7 +169,8 @@ def anon(client):
 
 @pytest.fixture
 def today():
-    return dt.date.today()
+    """The app's today (UTC), not the machine's local date: the two differ for hours around midnight."""
+    return clock.today_utc()
 
 
 # --- Shared by the issue-2 API suite (tests/api, tests/test_*.py) ---
@@ -229,3 +232,87 @@ def seed():
                 "prices": [p["id"] for p in prices], "price": prices[0]["id"]}
 
     return make
+
+
+@pytest.fixture
+def db_snapshot(app):
+    """``db_snapshot()``: every committed row of every table, read on a connection of its own.
+
+    Two snapshots compare equal only if nothing at all was written in between, to any table the app has
+    now or gains later.
+    """
+
+    def snapshot():
+        # Requests share the test's session; a real request's session ends with it, taking anything uncommitted.
+        db.session.rollback()
+        with db.engine.connect() as conn:
+            return {table.name: conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+                    for table in db.metadata.sorted_tables}
+
+    return snapshot
+
+
+# --- Pages: signed-in browser sessions, HTML and CSRF ---
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: tags with their attributes, ids, labels and forms."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+    def find(self, tag=None, **attrs):
+        return [a for t, a in self.tags if (tag is None or t == tag) and all(a.get(k) == v for k, v in attrs.items())]
+
+    def input_value(self, name):
+        (field,) = [a for t, a in self.tags if t in ("input", "textarea") and a.get("name") == name]
+        return field.get("value")
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign ``user`` in by writing the Flask-Login session, as the login form would."""
+
+    def login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        # Requests share the test's app context, hence ``g``, where Flask-Login keeps the user it loaded:
+        # forget it, or the next request would still be the previous user.
+        g.pop("_login_user", None)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def csrf_token(client):
+    """``csrf_token(url="/")``: the CSRF token of the client's session, read from a form on ``url``.
+
+    Every signed-in page has one (the log-out button); signed out, ask for "/login".
+    """
+
+    def read(url="/"):
+        response = client.get(url)
+        tokens = [a.get("value") for a in Page(response.get_data(as_text=True)).find("input", name="csrf_token")]
+        assert response.status_code == 200 and tokens, f"no csrf_token input on {url} ({response.status_code})"
+        return tokens[0]
+
+    return read
+
+
+@pytest.fixture
+def no_csrf(app):
+    """Switch CSRF protection off, for a test about something else."""
+    missing = object()
+    saved = app.config.get("WTF_CSRF_ENABLED", missing)
+    app.config["WTF_CSRF_ENABLED"] = False
+    yield
+    if saved is missing:
+        app.config.pop("WTF_CSRF_ENABLED")
+    else:
+        app.config["WTF_CSRF_ENABLED"] = saved

@@ -1,9 +1,13 @@
 """Configuration from the environment: database URL, production safety, cache and CORS."""
+import runpy
+import time
+
 import pytest
 
 import config
 from financial_dashboard import create_app
-from financial_dashboard.extensions import db
+from financial_dashboard.extensions import cache, db
+from financial_dashboard.market import services as market
 
 ALLOWED = "https://app.example.com"
 
@@ -85,6 +89,44 @@ def test_the_cache_uses_redis_only_when_redis_url_is_set():
     assert (with_redis.config["CACHE_TYPE"], with_redis.config["CACHE_REDIS_URL"]) == \
         ("RedisCache", "redis://127.0.0.1:6379/0")
     assert without.config["CACHE_TYPE"] == "SimpleCache"
+
+
+def settings_from(monkeypatch, **env):
+    """config.py as a fresh start reads it, with MARKET_CACHE_TTL_S unset unless given in ``env``.
+
+    The testing config pins the TTL, and the imported module read the environment long ago; a fresh copy
+    of the module's namespace sees the environment set here and leaves the imported module alone.
+    """
+    monkeypatch.delenv("MARKET_CACHE_TTL_S", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(config.__file__)
+
+
+def market_cache_ttl(settings):
+    """What an app built from the development config gives the cache and the market bars it caches."""
+
+    class Development(settings["DevelopmentConfig"]):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    app = create_app(Development)
+    with app.app_context():
+        start = time.time()
+        bars = market.get_bars("stock", "AAPL", "60d")
+        return app.config["CACHE_DEFAULT_TIMEOUT"], cache.cache.default_timeout, round(bars.expires - start)
+
+
+def test_market_data_is_cached_for_20_seconds_when_market_cache_ttl_s_is_not_set(monkeypatch):
+    settings = settings_from(monkeypatch, MARKET_DATA_SOURCE="sample")
+
+    assert {settings[name].CACHE_DEFAULT_TIMEOUT for name in ("DevelopmentConfig", "ProductionConfig")} == {20}
+    assert market_cache_ttl(settings) == (20, 20, 20)
+
+
+def test_market_cache_ttl_s_sets_the_cache_timeout_in_whole_seconds(monkeypatch):
+    settings = settings_from(monkeypatch, MARKET_DATA_SOURCE="sample", MARKET_CACHE_TTL_S="7.9")
+
+    assert market_cache_ttl(settings) == (7, 7, 7)
 
 
 @pytest.fixture

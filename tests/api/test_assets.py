@@ -3,6 +3,8 @@ import datetime as dt
 
 import pytest
 
+from financial_dashboard.common import clock
+
 ASSET = {"name": "Bitcoin", "type": "crypto", "symbol": "btc/usdt", "quantity": "0.12345678",
          "amount_invested": "5000.00", "purchase_date": "2023-03-15"}
 
@@ -64,7 +66,7 @@ def test_every_listed_type_is_accepted(api, portfolio, asset_type):
     ({"amount_invested": "1.999"}, "amount_invested"),
     ({"purchase_date": "2023-02-30"}, "purchase_date"),
     ({"purchase_date": "tomorrow"}, "purchase_date"),
-    ({"purchase_date": (dt.date.today() + dt.timedelta(days=1)).isoformat()}, "purchase_date"),
+    ({"purchase_date": (clock.today_utc() + dt.timedelta(days=1)).isoformat()}, "purchase_date"),
     ({"portfolio_id": 1}, "portfolio_id"),
     ({"isin": "US0378331005"}, "isin"),
 ])

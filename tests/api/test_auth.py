@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from financial_dashboard.auth.models import ApiToken, User
+from financial_dashboard.common import clock
 from financial_dashboard.extensions import db
 
 from ..conftest import PASSWORD
@@ -68,7 +69,7 @@ def test_password_of_exactly_eight_characters_is_enough(anon):
     ({"password": ""}, "password"),
     ({"email": "not-an-email"}, "email"),
     ({"email": "carol@"}, "email"),
-    ({"dob": (dt.date.today() + dt.timedelta(days=1)).isoformat()}, "dob"),
+    ({"dob": (clock.today_utc() + dt.timedelta(days=1)).isoformat()}, "dob"),
     ({"dob": "1990-02-30"}, "dob"),
     ({"monthly_income": "-1"}, "monthly_income"),
     ({"monthly_income": "10.001"}, "monthly_income"),

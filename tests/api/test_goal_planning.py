@@ -157,7 +157,7 @@ def test_the_plan_follows_a_patch(api):
 
 def test_the_plan_uses_the_real_date_when_today_is_not_frozen(api, monkeypatch):
     monkeypatch.setattr(clock, "today_utc", REAL_TODAY)
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = REAL_TODAY()
     # 365 days ahead: 11 or 12 whole months plus leftover days, never exactly 12 on a leap-year boundary.
     target = today + dt.timedelta(days=365)
 

@@ -26,8 +26,8 @@ def test_a_goal_date_centuries_ahead_is_refused_and_reads_keep_working(api):
     assert api.get("/api/dashboard").status_code == 200
 
 
-def test_a_goal_a_lifetime_ahead_with_growth_still_plans(api):
-    far = dt.date.today().replace(year=dt.date.today().year + 60, day=1)
+def test_a_goal_a_lifetime_ahead_with_growth_still_plans(api, today):
+    far = today.replace(year=today.year + 60, day=1)
     goal = create(api, "/api/goals", {"title": "g", "target_amount": 1000, "target_date": far.isoformat(),
                                       "expected_annual_return_pct": 10, "monthly_contribution": 10})
     assert api.get(f"/api/goals/{goal}").json["status"] == "on_track"

@@ -140,12 +140,11 @@ def test_done_when_value_and_three_returns_differ_as_their_definitions_predict(a
     assert body["reasons"] == {}
 
 
-def test_without_to_the_period_runs_to_today_and_only_the_money_weighted_rate_changes(api, aapl):
+def test_without_to_the_period_runs_to_today_and_only_the_money_weighted_rate_changes(api, aapl, today):
     to_end = performance(api, aapl["portfolio"], f"?to={END}")
 
     body = performance(api, aapl["portfolio"])
 
-    today = dt.datetime.now(dt.timezone.utc).date()
     assert body["end"] == today.isoformat() and body["series"][-1]["date"] == today.isoformat()
     # No prices after 2013-03-01: the value and the chained daily returns stand still ...
     for key in ("invested", "value", "profit", "simple_return_pct", "twr_pct"):
@@ -206,8 +205,8 @@ def test_a_period_ending_before_the_first_purchase_holds_nothing(api, aapl):
     assert body["twr_pct"] is None and "twr_pct" in body["reasons"]
 
 
-def test_from_after_today_without_to_answers_400(api, aapl):
-    tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+def test_from_after_today_without_to_answers_400(api, aapl, today):
+    tomorrow = today + dt.timedelta(days=1)
 
     error = performance(api, aapl["portfolio"], f"?from={tomorrow.isoformat()}", status=400)["error"]
 

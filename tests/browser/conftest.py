@@ -4,6 +4,7 @@ The app gets its own SQLite file (migrated like production), sample market data 
 protection. It does not use the parametrised ``app`` fixture: browser tests run once, not per database.
 Every page blocks requests to any host but the app and records them in ``external_requests``; a
 failed test leaves a screenshot of each of its pages in tests/artifacts/.
+Every test in this folder is marked ``browser``: ``-m 'not browser'`` leaves them out of a quick run.
 """
 import dataclasses
 import os
@@ -26,6 +27,15 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
                "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    """Mark every test in this folder ``browser``, files added later included."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in item.path.resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -8,6 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
+from financial_dashboard.common import clock
 from financial_dashboard.goals.models import Goal
 
 from .actions import (
@@ -59,7 +60,7 @@ def test_new_user_journey(page, live_server, external_requests):
     assert progress(page) == 10
     wait_for_charts(page)
     page.get_by_label("Amount (negative to withdraw)").fill("2500")
-    page.get_by_label("Date").fill(dt.datetime.now(dt.UTC).date().isoformat())
+    page.get_by_label("Date").fill(clock.today_utc().isoformat())
     page.get_by_label("Note").fill("bonus")
     submit(page, "Add")
     expect(page.get_by_role("status").first).to_have_text("Contribution added.")
@@ -96,7 +97,7 @@ def test_new_user_journey(page, live_server, external_requests):
     portfolio_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     report = page.request.get(f"/api/portfolios/{portfolio_id}/performance",
                               headers={"Authorization": f"Bearer {token}"}).json()
-    today = dt.datetime.now(dt.UTC).date()
+    today = clock.today_utc()
     assert len(report["series"]) == (today - PURCHASE_DATE).days + 1
     value_traces = traces(page, "value-chart")
     assert [t["name"] for t in value_traces] == ["Value", "Invested"]

@@ -1,11 +1,11 @@
 """The HTML pages through the Flask test client: each renders, forms keep input and show messages,
 destructive actions need POST (and ask first), nothing loads from outside the app, errors are styled.
 
-Signed-in requests write the session directly (``login_as``); the real login form is exercised by the
-browser walkthrough. CSRF is switched off by ``no_csrf`` where a test is about something else.
+Signed-in requests write the session directly (``login_as``, tests/conftest.py); the real login form is
+exercised by the browser walkthrough. CSRF is switched off by ``no_csrf`` where a test is about something
+else; test_csrf.py checks every form, and tests/test_isolation.py every page that takes an id.
 """
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,52 +13,10 @@ import pytest
 
 from financial_dashboard.auth import services as auth_services
 
+from ..conftest import Page
+
 STATIC = Path(__file__).resolve().parents[2] / "static"
 APP_HOSTS = {None, "", "127.0.0.1", "localhost"}
-
-
-class Page(HTMLParser):
-    """The parts of a page these tests look at: tags with their attributes, ids, labels and forms."""
-
-    def __init__(self, html):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, {name: value or "" for name, value in attrs}))
-
-    def find(self, tag=None, **attrs):
-        return [a for t, a in self.tags if (tag is None or t == tag) and all(a.get(k) == v for k, v in attrs.items())]
-
-    def input_value(self, name):
-        (field,) = [a for t, a in self.tags if t in ("input", "textarea") and a.get("name") == name]
-        return field.get("value")
-
-
-@pytest.fixture
-def no_csrf(app):
-    missing = object()
-    saved = app.config.get("WTF_CSRF_ENABLED", missing)
-    app.config["WTF_CSRF_ENABLED"] = False
-    yield
-    if saved is missing:
-        app.config.pop("WTF_CSRF_ENABLED")
-    else:
-        app.config["WTF_CSRF_ENABLED"] = saved
-
-
-@pytest.fixture
-def login_as(client):
-    """Sign ``user`` in by writing the Flask-Login session, as the login form would."""
-
-    def login(user):
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-        return client
-
-    return login
 
 
 @pytest.fixture
@@ -259,16 +217,6 @@ def test_other_state_changes_need_post_too(client, seeded, url):
     assert client.get(url.format(**seeded)).status_code == 405
 
 
-@pytest.mark.parametrize("what", ["goal", "portfolio", "asset", "token"])
-def test_destructive_post_without_csrf_token_is_refused(client, seeded, count_rows, what):
-    url, table = DESTRUCTIVE[what]
-    before = count_rows(table)
-    response = client.post(url.format(**seeded))
-    assert response.status_code == 400
-    assert "CSRF" in response.get_data(as_text=True)
-    assert count_rows(table) == before
-
-
 @pytest.mark.parametrize("what", DESTRUCTIVE)
 def test_destructive_post_does_it(client, seeded, no_csrf, count_rows, what, user):
     url, table = DESTRUCTIVE[what]
@@ -316,13 +264,6 @@ def test_login_returns_to_the_page_asked_for_but_never_to_another_site(client, u
         response = client.post("/login", query_string={"next": target}, data=form)
         assert response.headers["Location"] == "/", target
         client.post("/logout")
-
-
-def test_other_users_pages_are_404(client, seeded, other_user, login_as):
-    login_as(other_user)
-    for path in ("/goals/{goal}", "/goals/{goal}/edit", "/portfolios/{portfolio}", "/assets/{asset}"):
-        html = get_page(client, path.format(**seeded), status=404)
-        assert "404 Not Found" in html
 
 
 # --- Error pages ---

@@ -113,7 +113,7 @@ BODIES = {
     ("goals.add_contribution_page", "POST"): [CONTRIBUTION],
     ("portfolios.portfolios_page", "POST"): [{"name": "Another"}],
     ("portfolios.rename_portfolio_page", "POST"): [{"rename-name": "Pwned"}],
-    ("assets.new_asset", "POST"): [NEW_ASSET],
+    ("portfolios.new_asset", "POST"): [NEW_ASSET],
     ("assets.edit_asset", "POST"): [{**NEW_ASSET, "name": "Pwned"}],
     ("assets.add_price", "POST"): [{"date": "2024-01-05", "price": "0.01"}],
     ("assets.bulk_prices", "POST"): [{"lines": "2024-01-05,0.01\n2024-01-06,0.02"}],

@@ -6,7 +6,7 @@ from ..common.transactions import lock_row, writing
 from ..errors import NotFound
 from ..extensions import db
 from ..portfolios.models import Portfolio
-from ..portfolios.services import check_portfolio_id
+from ..portfolios.services import check_portfolio_id, unknown_portfolio
 from .models import Asset
 
 EDITABLE = ("name", "type", "symbol", "quantity", "amount_invested", "purchase_date", "portfolio_id")
@@ -27,10 +27,11 @@ def get_asset(user, asset_id: int) -> Asset:
 
 def create_asset(portfolio: Portfolio, data: dict) -> Asset:
     portfolio_id = portfolio.id
-    with writing():
+    missing = NotFound(f"Portfolio {portfolio_id} does not exist.")
+    with writing(orphan=missing):
         # Locked until the commit, so a parallel deletion of the portfolio waits (then takes this asset with it).
         if not lock_row(Portfolio.id, portfolio_id, share=True):
-            raise NotFound(f"Portfolio {portfolio_id} does not exist.")
+            raise missing
         asset = Asset(portfolio_id=portfolio_id, **data)
         db.session.add(asset)
     return asset
@@ -38,7 +39,8 @@ def create_asset(portfolio: Portfolio, data: dict) -> Asset:
 
 def update_asset(user, asset: Asset, changes: dict) -> Asset:
     """Change only the given fields; an asset deleted meanwhile is a 404."""
-    with writing(gone=NotFound(f"Asset {asset.id} does not exist.")):
+    with writing(gone=NotFound(f"Asset {asset.id} does not exist."),
+                 orphan=unknown_portfolio(changes.get("portfolio_id"))):
         target = changes.get("portfolio_id")
         if target is not None and target != asset.portfolio_id:
             check_portfolio_id(user, target)

@@ -21,18 +21,24 @@ from ..errors import AppError, NotFound
 from ..extensions import db
 
 
-def is_unique_violation(error: sa.exc.IntegrityError) -> bool:
-    code = getattr(error.orig, "sqlstate", None)  # psycopg; sqlite3 has only the message
-    return code == "23505" if code else "UNIQUE constraint failed" in str(error.orig)
+def _violated(error: sa.exc.IntegrityError) -> str | None:
+    """Which constraint refused: "unique", "foreign key", or None for another one."""
+    code = getattr(error.orig, "sqlstate", None)  # psycopg; sqlite3 says it only in words
+    if code:
+        return {"23505": "unique", "23503": "foreign key"}.get(code)
+    message = str(error.orig)
+    return "unique" if "UNIQUE constraint" in message else "foreign key" if "FOREIGN KEY constraint" in message \
+        else None
 
 
 @contextlib.contextmanager
-def writing(*, gone: AppError | None = None, duplicate: AppError | None = None):
+def writing(*, gone: AppError | None = None, duplicate: AppError | None = None, orphan: AppError | None = None):
     """Run the block's writes as one transaction and commit it; on any failure roll it all back.
 
     ``gone``: raised when a row the block updates through the ORM was deleted meanwhile (default: a
     plain 404). ``duplicate``: raised when a unique constraint refuses a value that a parallel request
-    took first; without it such a refusal stays an error of the server.
+    took first. ``orphan``: raised when a foreign key refuses a reference to a row deleted after it was
+    checked (SQLite, which cannot lock it). Without them such refusals stay errors of the server.
     """
     try:
         yield
@@ -42,8 +48,9 @@ def writing(*, gone: AppError | None = None, duplicate: AppError | None = None):
         raise (gone or NotFound("It was deleted meanwhile.")) from None
     except sa.exc.IntegrityError as error:
         db.session.rollback()
-        if duplicate is not None and is_unique_violation(error):
-            raise duplicate from None
+        translated = {"unique": duplicate, "foreign key": orphan}.get(_violated(error))
+        if translated is not None:
+            raise translated from None
         raise
     except BaseException:
         db.session.rollback()

@@ -15,7 +15,7 @@ from ..common.transactions import writing
 from ..errors import BadRequest, Conflict, NotFound
 from ..extensions import db
 from ..portfolios.positions import Holdings
-from ..portfolios.services import check_portfolio_id
+from ..portfolios.services import check_portfolio_id, unknown_portfolio
 from .models import Contribution, Goal
 
 MAX_SAVINGS = decimal.Decimal(10**12)  # the NUMERIC(14, 2) column's limit
@@ -36,7 +36,7 @@ def _missing(goal_id) -> NotFound:
 
 
 def create_goal(user, data: dict) -> Goal:
-    with writing():
+    with writing(orphan=unknown_portfolio(data.get("portfolio_id"))):
         check_portfolio_id(user, data.get("portfolio_id"))  # locked: it cannot be deleted before the commit
         goal = Goal(user_id=user.id, **data)
         db.session.add(goal)
@@ -46,7 +46,7 @@ def create_goal(user, data: dict) -> Goal:
 def update_goal(user, goal: Goal, changes: dict) -> Goal:
     """Change only the given fields (the UPDATE names no others, so parallel changes of other fields,
     contributions included, are kept); a goal deleted meanwhile is a 404."""
-    with writing(gone=_missing(goal.id)):
+    with writing(gone=_missing(goal.id), orphan=unknown_portfolio(changes.get("portfolio_id"))):
         check_portfolio_id(user, changes.get("portfolio_id"))
         apply_changes(goal, changes, EDITABLE)
     return goal
@@ -133,7 +133,7 @@ def add_contribution(goal: Goal, data: dict) -> tuple[dict, decimal.Decimal]:
     if data["amount"] == 0:
         raise BadRequest("A contribution of zero changes nothing.", fields={"amount": ["Must not be zero."]})
     goal_id = goal.id
-    with writing():
+    with writing(orphan=_missing(goal_id)):
         savings = _move_savings(goal_id, data["amount"])  # locks the goal's row: it cannot vanish now
         contribution = db.session.execute(
             sa.insert(Contribution.__table__).values(goal_id=goal_id, **data)

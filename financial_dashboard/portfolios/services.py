@@ -31,8 +31,14 @@ def check_portfolio_id(user, portfolio_id: int | None) -> None:
     select = (sa.select(Portfolio.id).where(Portfolio.id == portfolio_id, Portfolio.user_id == user.id)
               .with_for_update(read=True, key_share=True))
     if not 0 < portfolio_id <= MAX_INT or db.session.scalar(select) is None:
-        message = f"Portfolio {portfolio_id} does not exist."
-        raise ValidationFailed(message, fields={"portfolio_id": [message]})
+        raise unknown_portfolio(portfolio_id)
+
+
+def unknown_portfolio(portfolio_id) -> ValidationFailed:
+    """The refusal of a ``portfolio_id`` that names none of the user's portfolios (also when a foreign key
+    finds it deleted after the check, on SQLite, which has no row locks)."""
+    message = f"Portfolio {portfolio_id} does not exist."
+    return ValidationFailed(message, fields={"portfolio_id": [message]})
 
 
 def _name_taken(name: str) -> Conflict:

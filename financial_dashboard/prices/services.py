@@ -37,9 +37,13 @@ def get_price(asset, price_id: int) -> PriceHistory:
     return first_or_404(select, "Price", price_id)
 
 
+def _missing(asset_id: int) -> NotFound:
+    return NotFound(f"Asset {asset_id} does not exist.")
+
+
 def _lock_asset(asset_id: int) -> None:
     if not lock_row(Asset.id, asset_id):
-        raise NotFound(f"Asset {asset_id} does not exist.")
+        raise _missing(asset_id)
 
 
 def _store_by_date(asset_id: int, prices: dict, source: str) -> tuple[int, int]:
@@ -81,7 +85,7 @@ def upsert_prices(asset, rows: list[dict]) -> tuple[list, int, int]:
         raise ValidationFailed("The same date appears more than once.",
                                fields={"date": [f"Duplicate date {d}." for d in duplicates]})
     asset_id, wanted = asset.id, set(dates)
-    with writing():
+    with writing(orphan=_missing(asset_id)):
         created, _ = _store_by_date(asset_id, {row["date"]: row["price"] for row in rows}, "manual")
         stored = db.session.execute(sa.select(PRICES).where(
             PRICES.c.asset_id == asset_id, PRICES.c.date.between(min(dates), max(dates)))
@@ -125,7 +129,7 @@ def sync_from_market(asset, today=None) -> dict:
     bars = market.get_bars_between(market.kind_of(symbol, kind), symbol, bought, today)
     closes = {ts.date(): decimal.Decimal(repr(close)).quantize(decimal.Decimal("0.00000001"))
               for ts, close in bars.frame["close"].items() if close > 0}
-    with writing():
+    with writing(orphan=_missing(asset_id)):
         created, updated = _store_by_date(asset_id, closes, bars.source)
     return {"asset_id": asset_id, "symbol": bars.symbol, "source": bars.source, "stale": bars.stale,
             "sample": bars.is_sample, "created": created, "updated": updated,

@@ -168,7 +168,7 @@ def test_deleting_twice_answers_404_the_second_time(api, ids):
         error_of(api.delete(url), 404)
 
 
-def test_the_bulk_upsert_writes_each_batch_in_one_statement(api, ids, monkeypatch):
+def test_the_bulk_upsert_sends_one_statement_per_batch(api, ids, monkeypatch):
     monkeypatch.setattr(price_services, "BATCH", 100)
     statements = []
 

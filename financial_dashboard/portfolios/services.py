@@ -34,9 +34,11 @@ def check_portfolio_id(user, portfolio_id: int | None) -> None:
         raise unknown_portfolio(portfolio_id)
 
 
-def unknown_portfolio(portfolio_id) -> ValidationFailed:
+def unknown_portfolio(portfolio_id: int | None) -> ValidationFailed | None:
     """The refusal of a ``portfolio_id`` that names none of the user's portfolios (also when a foreign key
-    finds it deleted after the check, on SQLite, which has no row locks)."""
+    finds it deleted after the check, on SQLite, which has no row locks); None when no id was given."""
+    if portfolio_id is None:
+        return None
     message = f"Portfolio {portfolio_id} does not exist."
     return ValidationFailed(message, fields={"portfolio_id": [message]})
 

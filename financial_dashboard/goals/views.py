@@ -85,9 +85,10 @@ def goal_page(goal_id):
 def add_contribution_page(goal_id):
     goal = services.get_goal(current_user, goal_id)
     form = ContributionForm()
-    ok, contribution = submit_form(form, ContributionSchema, lambda data: services.add_contribution(goal, data))
+    ok, result = submit_form(form, ContributionSchema, lambda data: services.add_contribution(goal, data))
     if ok:
-        flash("Contribution added." if contribution[0]["amount"] > 0 else "Withdrawal recorded.", "success")
+        contribution, _ = result
+        flash("Contribution added." if contribution["amount"] > 0 else "Withdrawal recorded.", "success")
         return redirect(url_for("goals.goal_page", goal_id=goal_id))
     return _goal_page(goal, form, status=400)
 

@@ -56,7 +56,7 @@ class ContributionSchema(BaseSchema):
     amount = Money(required=True, minimum=decimal.Decimal(-(10**12)), metadata={
         "description": "Positive adds to the savings, negative withdraws (never below zero)."})
     # Not in the future: a contribution moves the savings when it is recorded, so one dated later would
-    # count before its day (README "Goal planning").
+    # count before its day (README "Parallel requests and data integrity").
     date = fields.Date(required=True, validate=date_between(), metadata={
         "description": "ISO date, from 1900-01-01 to today (UTC); future contributions are refused."})
     note = trimmed(200, allow_none=True, min_length=0)

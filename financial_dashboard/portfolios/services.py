@@ -57,7 +57,8 @@ def create_portfolio(user, data: dict) -> Portfolio:
 
 def rename_portfolio(portfolio: Portfolio, changes: dict) -> Portfolio:
     if "name" in changes:
-        with writing(gone=NotFound(f"Portfolio {portfolio.id} does not exist."), duplicate=_name_taken(changes["name"])):
+        gone = NotFound(f"Portfolio {portfolio.id} does not exist.")
+        with writing(gone=gone, duplicate=_name_taken(changes["name"])):
             portfolio.name = changes["name"]
     return portfolio
 

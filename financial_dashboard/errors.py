@@ -124,7 +124,18 @@ def handle_unexpected(error: Exception):
     return error_response(500, "An unexpected error occurred. It has been logged.")
 
 
+def handle_row_gone(error: Exception):
+    # A row this request had read was deleted by a parallel request before it was written or read again
+    # (say, a goal deleted in another tab while its change is answered): the answer is what a retry gets.
+    db.session.rollback()
+    return error_response(404, "It was deleted meanwhile.")
+
+
 def register_errors(app: Flask):
+    from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
+
     app.register_error_handler(AppError, handle_app_error)
+    app.register_error_handler(ObjectDeletedError, handle_row_gone)
+    app.register_error_handler(StaleDataError, handle_row_gone)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -99,3 +99,25 @@ def test_nothing_to_sync_is_not_an_error(runner, user):
 
     assert result.exit_code == 0, result.output
     assert "0 prices added, 0 updated for 0 assets." in result.output
+
+
+def test_an_asset_deleted_during_the_run_is_reported_and_the_others_are_synced(runner, api, holdings, monkeypatch):
+    import sqlalchemy as sa
+
+    from financial_dashboard.extensions import db
+    from financial_dashboard.prices import services
+
+    real = services.sync_from_market
+
+    def delete_msft_first(asset, today=None):
+        with db.engine.begin() as conn:  # what its owner does in the browser meanwhile
+            conn.execute(sa.text("DELETE FROM assets WHERE id = :id"), {"id": holdings["msft"]})
+        return real(asset, today)
+
+    monkeypatch.setattr(services, "sync_from_market", delete_msft_first)
+
+    result = runner.invoke(args=["prices", "sync"])
+
+    assert result.exit_code == 1, result.output
+    assert f"FAILED: asset {holdings['msft']} MSFT: Asset {holdings['msft']} does not exist." in result.output
+    assert price_dates(api, holdings["aapl"])[0] > 0

@@ -87,9 +87,9 @@ def list_contributions(goal_id):
 def add_contribution(goal_id):
     """Add money to a goal (positive amount) or withdraw from it (negative; never below zero)."""
     goal = services.get_goal(g.user, goal_id)
-    contribution = services.add_contribution(goal, json_body(ContributionSchema))
-    body = contribution_schema.dump({**_columns(contribution), "current_savings": goal.current_savings})
-    return created(body, "goals.list_contributions", goal_id=goal.id)
+    contribution, savings = services.add_contribution(goal, json_body(ContributionSchema))
+    body = contribution_schema.dump({**contribution, "current_savings": savings})
+    return created(body, "goals.list_contributions", goal_id=goal_id)
 
 
 @bp.delete("/api/goals/<int:goal_id>/contributions/<int:contribution_id>")

@@ -55,7 +55,10 @@ class ContributionSchema(BaseSchema):
     goal_id = fields.Integer(dump_only=True)
     amount = Money(required=True, minimum=decimal.Decimal(-(10**12)), metadata={
         "description": "Positive adds to the savings, negative withdraws (never below zero)."})
-    date = fields.Date(required=True)
+    # Not in the future: a contribution moves the savings when it is recorded, so one dated later would
+    # count before its day (README "Parallel requests and data integrity").
+    date = fields.Date(required=True, validate=date_between(), metadata={
+        "description": "ISO date, from 1900-01-01 to today (UTC); future contributions are refused."})
     note = trimmed(200, allow_none=True, min_length=0)
     created_at = UTCTimestamp(dump_only=True)
     current_savings = Money(dump_only=True, metadata={"description": "The goal's savings after this change."})

@@ -1,4 +1,9 @@
-"""Goal logic, always scoped to one user: CRUD, contributions, and the plan of every goal."""
+"""Goal logic, always scoped to one user: CRUD, contributions, and the plan of every goal.
+
+Savings move only through one conditional ``UPDATE`` (see ``_move_savings``), so parallel contributions
+cannot lose each other nor overdraw; each write locks the goal's row before anything else it touches
+(common/transactions.py).
+"""
 import decimal
 
 import sqlalchemy as sa
@@ -6,10 +11,11 @@ import sqlalchemy as sa
 from ..analytics.planning import goal_plan, project
 from ..common import clock
 from ..common.ownership import apply_changes, first_or_404
-from ..errors import BadRequest
+from ..common.transactions import writing
+from ..errors import BadRequest, Conflict, NotFound
 from ..extensions import db
 from ..portfolios.positions import Holdings
-from ..portfolios.services import check_portfolio_id
+from ..portfolios.services import check_portfolio_id, unknown_portfolio
 from .models import Contribution, Goal
 
 MAX_SAVINGS = decimal.Decimal(10**12)  # the NUMERIC(14, 2) column's limit
@@ -25,24 +31,33 @@ def get_goal(user, goal_id: int) -> Goal:
     return first_or_404(sa.select(Goal).where(Goal.id == goal_id, Goal.user_id == user.id), "Goal", goal_id)
 
 
+def _missing(goal_id) -> NotFound:
+    return NotFound(f"Goal {goal_id} does not exist.")
+
+
 def create_goal(user, data: dict) -> Goal:
-    check_portfolio_id(user, data.get("portfolio_id"))
-    goal = Goal(user_id=user.id, **data)
-    db.session.add(goal)
-    db.session.commit()
+    with writing(orphan=unknown_portfolio(data.get("portfolio_id"))):
+        check_portfolio_id(user, data.get("portfolio_id"))  # locked: it cannot be deleted before the commit
+        goal = Goal(user_id=user.id, **data)
+        db.session.add(goal)
     return goal
 
 
 def update_goal(user, goal: Goal, changes: dict) -> Goal:
-    check_portfolio_id(user, changes.get("portfolio_id"))
-    apply_changes(goal, changes, EDITABLE)
-    db.session.commit()
+    """Change only the given fields (the UPDATE names no others, so parallel changes of other fields,
+    contributions included, are kept); a goal deleted meanwhile is a 404."""
+    with writing(gone=_missing(goal.id), orphan=unknown_portfolio(changes.get("portfolio_id"))):
+        check_portfolio_id(user, changes.get("portfolio_id"))
+        apply_changes(goal, changes, EDITABLE)
     return goal
 
 
 def delete_goal(goal: Goal) -> None:
-    db.session.delete(goal)
-    db.session.commit()
+    """Delete the goal; the database cascades to its contributions. Already gone: 404."""
+    goal_id = goal.id
+    with writing():
+        if db.session.execute(sa.delete(Goal).where(Goal.id == goal_id)).rowcount == 0:
+            raise _missing(goal_id)
 
 
 class Planner:
@@ -78,38 +93,74 @@ def get_contribution(goal: Goal, contribution_id: int) -> Contribution:
     return first_or_404(select, "Contribution", contribution_id)
 
 
-def _move_savings(goal: Goal, amount: decimal.Decimal, field="amount"):
-    if goal.portfolio_id is not None:
-        raise BadRequest("This goal follows its portfolio's value; add money to the portfolio instead.")
-    new = goal.current_savings + amount
-    if new < 0:
-        raise BadRequest("Savings cannot go below zero.", fields={
-            field: [f"Only {goal.current_savings} is saved; this would leave {new}."]})
-    if new >= MAX_SAVINGS:
-        raise BadRequest("Savings would be too large.", fields={field: [f"Savings must stay below {MAX_SAVINGS}."]})
-    goal.current_savings = new
+def _move_savings(goal_id: int, amount: decimal.Decimal, field="amount") -> decimal.Decimal:
+    """Add ``amount`` to the goal's savings and return the new balance, in one statement that also holds
+    the rules (not funded by a portfolio, never below zero, within the column).
+
+    On PostgreSQL the UPDATE waits for any parallel one on the same row and then re-checks its condition
+    against the balance that one left, so no change is lost and no withdrawal overdraws. ROUND keeps SQLite
+    (which adds floats) on whole cents. When the condition fails, the row is read to say which rule
+    refused; should it allow the change by then (a deposit landed in between), the UPDATE is tried again.
+    """
+    new = sa.func.round(Goal.current_savings + amount, 2)
+    for _ in range(3):
+        savings = db.session.scalar(
+            sa.update(Goal).where(Goal.id == goal_id, Goal.portfolio_id.is_(None), new >= 0, new < MAX_SAVINGS)
+            .values(current_savings=new).returning(Goal.current_savings)
+            .execution_options(synchronize_session=False))
+        if savings is not None:
+            return savings
+        row = db.session.execute(sa.select(Goal.current_savings, Goal.portfolio_id)
+                                 .where(Goal.id == goal_id)).one_or_none()
+        if row is None:
+            raise _missing(goal_id)
+        if row.portfolio_id is not None:
+            raise BadRequest("This goal follows its portfolio's value; add money to the portfolio instead.")
+        after = row.current_savings + amount
+        if after < 0:
+            raise BadRequest("Savings cannot go below zero.", fields={
+                field: [f"Only {row.current_savings} is saved; this would leave {after}."]})
+        if after >= MAX_SAVINGS:
+            raise BadRequest("Savings would be too large.", fields={field: [f"Savings must stay below {MAX_SAVINGS}."]})
+    raise Conflict("The savings kept changing while this was recorded; try again.")
 
 
-def add_contribution(goal: Goal, data: dict) -> Contribution:
-    """Record money in (positive) or out (negative) and move the goal's savings with it, atomically."""
+def add_contribution(goal: Goal, data: dict) -> tuple[dict, decimal.Decimal]:
+    """Record money in (positive) or out (negative) and move the goal's savings with it, atomically.
+
+    Returns the stored contribution (a dict of its columns) and the savings right after it.
+    """
     if data["amount"] == 0:
         raise BadRequest("A contribution of zero changes nothing.", fields={"amount": ["Must not be zero."]})
-    _move_savings(goal, data["amount"])
-    contribution = Contribution(goal_id=goal.id, **data)
-    db.session.add(contribution)
-    db.session.commit()
-    return contribution
+    goal_id = goal.id
+    with writing(orphan=_missing(goal_id)):
+        savings = _move_savings(goal_id, data["amount"])  # locks the goal's row: it cannot vanish now
+        contribution = db.session.execute(
+            sa.insert(Contribution.__table__).values(goal_id=goal_id, **data)
+            .returning(*Contribution.__table__.c)).mappings().one()
+    return dict(contribution), savings
 
 
 def delete_contribution(goal: Goal, contribution: Contribution) -> None:
     """Undo a contribution: its amount leaves the savings again (refused if that would go below zero).
 
     On a goal that now follows a portfolio the savings are that portfolio's value, so only the record goes.
+    The goal's row is locked first, as every other write to it does, so that undoing races neither a
+    deletion of the goal (no deadlock) nor another change of its savings.
     """
-    if goal.portfolio_id is None:
-        _move_savings(goal, -contribution.amount)
-    db.session.delete(contribution)
-    db.session.commit()
+    goal_id, contribution_id = goal.id, contribution.id
+    with writing():
+        funded = db.session.execute(sa.select(Goal.portfolio_id).where(Goal.id == goal_id)
+                                    .with_for_update()).one_or_none()
+        if funded is None:
+            raise _missing(goal_id)
+        amount = db.session.scalar(
+            sa.delete(Contribution).where(Contribution.id == contribution_id, Contribution.goal_id == goal_id)
+            .returning(Contribution.amount).execution_options(synchronize_session=False))
+        if amount is None:
+            raise NotFound(f"Contribution {contribution_id} does not exist.")
+        if funded.portfolio_id is None:
+            _move_savings(goal_id, -amount)
 
 
 def projection(goal: Goal, planner: Planner) -> dict:

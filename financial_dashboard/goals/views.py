@@ -61,8 +61,9 @@ def edit_goal(goal_id):
 def delete_goal_page(goal_id):
     goal = services.get_goal(current_user, goal_id)
     if EmptyForm().validate_on_submit():
+        title = goal.title  # read before the commit, after which the deleted row cannot be read again
         services.delete_goal(goal)
-        flash(f"Goal “{goal.title}” deleted.", "info")
+        flash(f"Goal “{title}” deleted.", "info")
     return redirect(url_for("goals.goals_page"))
 
 
@@ -84,10 +85,11 @@ def goal_page(goal_id):
 def add_contribution_page(goal_id):
     goal = services.get_goal(current_user, goal_id)
     form = ContributionForm()
-    ok, contribution = submit_form(form, ContributionSchema, lambda data: services.add_contribution(goal, data))
+    ok, result = submit_form(form, ContributionSchema, lambda data: services.add_contribution(goal, data))
     if ok:
-        flash("Contribution added." if contribution.amount > 0 else "Withdrawal recorded.", "success")
-        return redirect(url_for("goals.goal_page", goal_id=goal.id))
+        contribution, _ = result
+        flash("Contribution added." if contribution["amount"] > 0 else "Withdrawal recorded.", "success")
+        return redirect(url_for("goals.goal_page", goal_id=goal_id))
     return _goal_page(goal, form, status=400)
 
 
@@ -104,4 +106,4 @@ def delete_contribution_page(goal_id, contribution_id):
             flash(error.description, "danger")
         else:
             flash("Contribution deleted.", "info")
-    return redirect(url_for("goals.goal_page", goal_id=goal.id))
+    return redirect(url_for("goals.goal_page", goal_id=goal_id))

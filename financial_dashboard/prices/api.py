@@ -38,7 +38,7 @@ def upsert_prices(asset_id):
     rows, created, updated = services.upsert_prices(asset, data if isinstance(data, list) else [data])
     status = 201 if created else 200
     if not isinstance(data, list):
-        location = url_for("prices.get_price", asset_id=asset.id, price_id=rows[0].id)
+        location = url_for("prices.get_price", asset_id=asset_id, price_id=rows[0]["id"])
         return price_schema.dump(rows[0]), status, {"Location": location}
     return {"items": [price_schema.dump(p) for p in rows], "created": created, "updated": updated}, status
 

@@ -25,6 +25,9 @@ def sync(email):
     else:
         select = sa.select(Asset)
     assets = db.session.scalars(select.where(Asset.symbol.is_not(None)).order_by(Asset.id)).all()
+    # Detached, each sync's commit leaves them as read: one deleted meanwhile is reported by its sync
+    # (not found) instead of failing the whole run when it is read again.
+    db.session.expunge_all()
     failures, notes, totals = [], [], {"created": 0, "updated": 0}
     with click.progressbar(assets, label=f"Syncing {len(assets)} assets",
                            item_show_func=lambda a: a.symbol if a else "") as bar:

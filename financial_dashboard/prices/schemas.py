@@ -9,13 +9,15 @@ from ..common.schemas import (
     PageQuerySchema,
     Price,
     UTCTimestamp,
+    date_between,
 )
 
 
 class PriceSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     asset_id = fields.Integer(dump_only=True)
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, validate=date_between(),
+                       metadata={"description": "ISO date, from 1900-01-01 to today (UTC)."})
     price = Price(required=True)
     source = fields.String(dump_only=True, metadata={
         "description": "manual, or the market source of a sync: yfinance, ccxt, sample (bundled data), import."})

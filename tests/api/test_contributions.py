@@ -192,3 +192,26 @@ def test_contributions_stay_deletable_after_the_goal_is_linked_to_a_portfolio(ap
 
     assert response.status_code == 204, response.json
     assert count_rows("goal_contributions") == 0
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "9999-12-31", "tomorrow"])
+def test_contribution_dates_are_bounded_and_never_in_the_future(api, goal, count_rows, day):
+    import datetime as dt
+
+    if day == "tomorrow":
+        day = (dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)).isoformat()
+
+    error = error_of(api.post(f"/api/goals/{goal}/contributions", json={"amount": "5", "date": day}), 400)
+
+    assert "date" in error["fields"]
+    assert savings(api, goal) == decimal.Decimal("0.2")
+    assert count_rows("goal_contributions") == 0
+
+
+def test_a_contribution_dated_today_or_in_1900_counts(api, goal):
+    import datetime as dt
+
+    contribute(api, goal, "1", dt.datetime.now(dt.timezone.utc).date().isoformat())
+    contribute(api, goal, "2", "1900-01-01")
+
+    assert savings(api, goal) == decimal.Decimal("3.2")

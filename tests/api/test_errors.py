@@ -184,26 +184,25 @@ def test_a_database_error_answers_500_without_sql_and_the_next_request_works(api
     assert count_rows("goals") == 1
 
 
-def test_a_request_that_fails_midway_leaves_nothing_half_written(api, monkeypatch, seed, count_rows):
+def test_a_request_that_fails_midway_leaves_nothing_half_written(api, seed, count_rows):
     asset = seed(api)["asset"]
-    real_add = db.session.add
     added = []
 
-    def add_then_fail(obj):
-        real_add(obj)
-        added.append(obj)
-        if len(added) == 3:
-            db.session.flush()  # the rows are now in the database's open transaction
+    def fail_after_insert(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO PRICE_HISTORY"):
+            added.append(statement)  # the rows are now in the database's open transaction
             raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(db.session, "add", add_then_fail)
-    response = api.post(f"/api/assets/{asset}/prices", json=[
-        {"date": "2025-01-01", "price": "1"}, {"date": "2025-01-02", "price": "2"},
-        {"date": "2025-01-03", "price": "3"}])
-    monkeypatch.undo()
+    sa.event.listen(db.engine, "after_cursor_execute", fail_after_insert)
+    try:
+        response = api.post(f"/api/assets/{asset}/prices", json=[
+            {"date": "2025-01-01", "price": "1"}, {"date": "2025-01-02", "price": "2"},
+            {"date": "2025-01-03", "price": "3"}])
+    finally:
+        sa.event.remove(db.engine, "after_cursor_execute", fail_after_insert)
 
     assert_error(response, 500, "Internal Server Error")
-    assert len(added) == 3
+    assert len(added) == 1
     # A later successful request commits its own work only, not the failed request's leftovers.
     assert api.post(f"/api/assets/{asset}/prices", json={"date": "2025-02-01", "price": "9"}).status_code == 201
     assert count_rows("price_history") == 4

@@ -196,3 +196,34 @@ def test_a_price_is_only_reachable_through_its_own_asset(api, asset):
     assert_error(api.patch(f"{prices_url(other)}/{price['id']}", json={"price": "2"}), 404)
     assert_error(api.delete(f"{prices_url(other)}/{price['id']}"), 404)
     assert api.get(f"{prices_url(asset)}/{price['id']}").json == price
+
+
+def tomorrow():
+    import datetime as dt
+
+    return (dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "9999-12-31", "tomorrow"])
+def test_price_dates_are_bounded_like_the_other_dates(api, asset, count_rows, day):
+    day = tomorrow() if day == "tomorrow" else day
+    kept = api.post(prices_url(asset), json={"date": "2024-01-01", "price": "1"}).json
+
+    single = assert_error(api.post(prices_url(asset), json={"date": day, "price": "1"}), 400)
+    many = assert_error(api.post(prices_url(asset), json=[{"date": "2024-01-02", "price": "1"},
+                                                           {"date": day, "price": "1"}]), 400)
+    patched = assert_error(api.patch(f"{prices_url(asset)}/{kept['id']}", json={"date": day}), 400)
+
+    assert "date" in single["fields"] and "date" in many["fields"]["1"] and "date" in patched["fields"]
+    assert listed(api, asset) == [("2024-01-01", "1")]
+    assert count_rows("price_history") == 1
+
+
+def test_a_price_dated_1900_or_today_is_accepted(api, asset):
+    import datetime as dt
+
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    response = api.post(prices_url(asset), json=[{"date": "1900-01-01", "price": "1"}, {"date": today, "price": "2"}])
+
+    assert response.status_code == 201, response.json
+    assert [d for d, _ in listed(api, asset)] == ["1900-01-01", today]

@@ -112,9 +112,11 @@ def exempt_api_from_csrf(app):
 
 
 def register_errors(app):
+    from .common.body_limit import register_body_limit
     from .errors import register_errors as register
 
     register(app)
+    register_body_limit(app)  # an oversized chunked body is a 413 like one with a Content-Length
 
 
 def register_security(app):

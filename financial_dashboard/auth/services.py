@@ -2,8 +2,9 @@
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from ..common.ownership import first_or_404
 from ..common.transactions import commit_or_raise
-from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from ..errors import Conflict, Unauthorized, ValidationFailed
 from ..extensions import db
 from .models import ApiToken, User, normalize_email
 
@@ -60,10 +61,8 @@ def list_tokens(user: User):
 
 
 def revoke_token_by_id(user: User, token_id: int) -> None:
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
-    if token is None:
-        raise NotFound(f"Token {token_id} does not exist.")
-    revoke_token(token)
+    revoke_token(first_or_404(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id),
+                              "Token", token_id))
 
 
 def update_profile(user: User, changes: dict) -> User:

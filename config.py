@@ -47,6 +47,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Browser sessions end on the server (auth/sessions.py): after this long unused, and this long after
+    # sign-in whatever happens; "remember me" keeps one for REMEMBER_ME_DAYS, capped at 30 (ASVS 3.3.2).
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_float("SESSION_IDLE_MINUTES", 30))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_float("SESSION_MAX_HOURS", 12))
+    REMEMBER_COOKIE_DURATION = timedelta(days=min(_float("REMEMBER_ME_DAYS", 30), 30))
+    # Live API tokens one account may hold; issuing one more revokes the oldest.
+    API_TOKENS_PER_USER = int(_float("API_TOKENS_PER_USER", 50))
     # How many proxies in front of the app set X-Forwarded-For/-Proto (a PaaS router: 1). 0 trusts none.
     TRUSTED_PROXY_HOPS = int(_float("TRUSTED_PROXY_HOPS", 0))
 

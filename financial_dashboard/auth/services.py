@@ -7,6 +7,7 @@ from ..common.transactions import commit_or_raise
 from ..errors import Conflict, Unauthorized, ValidationFailed
 from ..extensions import db
 from .models import ApiToken, User, normalize_email
+from .sessions import end_sessions
 
 BAD_CREDENTIALS = "Invalid email or password."
 # Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
@@ -73,13 +74,15 @@ def update_profile(user: User, changes: dict) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str, keep: ApiToken | None = None) -> None:
-    """Set a new password and sign out everywhere else: other tokens and other browser sessions."""
+def change_password(user: User, current: str, new: str, keep: ApiToken | None = None,
+                    keep_session: str | None = None) -> None:
+    """Set a new password and sign out everywhere else: every token and browser session but the one
+    making the change (``keep``, or the session key ``keep_session``)."""
     if not user.check_password(current):
         raise ValidationFailed("The current password is wrong.",
                                fields={"current_password": ["The current password is wrong."]})
     user.set_password(new)
-    user.session_version += 1
+    end_sessions(user.id, keep=keep_session)
     revoke = sa.delete(ApiToken).where(ApiToken.user_id == user.id)
     if keep is not None:
         revoke = revoke.where(ApiToken.id != keep.id)

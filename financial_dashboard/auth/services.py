@@ -1,13 +1,15 @@
 """Account logic: registration, credentials, tokens, profile changes, deletion."""
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import generate_password_hash
 
+from ..common.models import utcnow
 from ..common.ownership import first_or_404
 from ..common.transactions import commit_or_raise
 from ..errors import Conflict, Unauthorized, ValidationFailed
 from ..extensions import db
 from .models import ApiToken, User, normalize_email
-from .sessions import end_sessions
+from .sessions import end_sessions, purge_ended_sessions
 
 BAD_CREDENTIALS = "Invalid email or password."
 # Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
@@ -44,11 +46,28 @@ def check_credentials(email: str, password: str) -> User:
     return user
 
 
-def issue_token(user: User, ttl, name: str = "api") -> tuple[ApiToken, str]:
+def issue_token(user: User, ttl, name: str = "api", keep: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for ``user``. The user's expired tokens are deleted on the way, and of the live ones
+    only the newest ``keep`` (API_TOKENS_PER_USER) stay: issuing one more revokes the oldest."""
+    keep = keep if keep is not None else current_app.config["API_TOKENS_PER_USER"]
     token, plain = ApiToken.issue(user, ttl, name)
     db.session.add(token)
+    db.session.flush()
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at <= utcnow()))
+    newest = (sa.select(ApiToken.id).where(ApiToken.user_id == user.id)
+              .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()).limit(keep))
+    # Trimming after the insert holds the cap even when two sign-ins race: the later one trims both.
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.id.not_in(newest)))
     db.session.commit()
     return token, plain
+
+
+def purge_expired() -> tuple[int, int]:
+    """Delete every expired token and every ended browser session; returns (tokens, sessions) deleted."""
+    tokens = db.session.execute(sa.delete(ApiToken).where(ApiToken.expires_at <= utcnow())).rowcount
+    sessions = purge_ended_sessions()
+    db.session.commit()
+    return tokens, sessions
 
 
 def revoke_token(token: ApiToken) -> None:

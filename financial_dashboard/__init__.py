@@ -66,7 +66,7 @@ def register_json(app):
 
 
 def register_extensions(app):
-    from .extensions import cache, cors, csrf, db, login_manager, migrate
+    from .extensions import cache, cors, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
@@ -81,6 +81,7 @@ def register_extensions(app):
 
     login_manager.user_loader(load_user)
     csrf.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app):

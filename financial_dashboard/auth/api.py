@@ -16,13 +16,15 @@ from .schemas import (
     TokenSchema,
     UserSchema,
 )
+from .throttling import throttle_registration, throttle_sign_in
 from .tokens import admin_required, api_login_required
 
 user_schema = UserSchema()
 
 
 @bp.post("/api/auth/register")
-@api_doc("auth", body=UserSchema, response=UserSchema, status=201, errors=(409,), auth=False)
+@api_doc("auth", body=UserSchema, response=UserSchema, status=201, errors=(409, 429), auth=False)
+@throttle_registration
 def register():
     """Create an account.
 
@@ -34,7 +36,8 @@ def register():
 
 
 @bp.post("/api/auth/token")
-@api_doc("auth", body=CredentialsSchema, response=TokenSchema, errors=(401,), auth=False)
+@api_doc("auth", body=CredentialsSchema, response=TokenSchema, errors=(401, 429), auth=False)
+@throttle_sign_in
 def create_token():
     """Exchange email and password for a bearer token.
 

@@ -23,6 +23,7 @@ from .schemas import (
     UserSchema,
 )
 from .sessions import sign_in, sign_out
+from .throttling import remember_device, throttle_registration, throttle_sign_in
 
 
 def _next_url():
@@ -35,6 +36,7 @@ def _next_url():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle_sign_in
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -43,11 +45,12 @@ def login():
                            lambda data: services.check_credentials(data["email"], data["password"]))
     if ok:
         sign_in(user, remember=form.remember.data)
-        return redirect(_next_url())
+        return remember_device(redirect(_next_url()), user.email)
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@throttle_registration
 def register_page():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -56,7 +59,7 @@ def register_page():
     if ok:
         sign_in(user)
         flash(f"Welcome, {user.name}! Your account is ready.", "success")
-        return redirect(url_for("dashboard.index"))
+        return remember_device(redirect(url_for("dashboard.index")), user.email)
     return render_template("auth/register.html", form=form), 200 if not form.errors else 400
 
 

@@ -28,8 +28,9 @@ user_schema = UserSchema()
 def register():
     """Create an account.
 
-    The password needs at least 8 characters. The email is stored in lower case; a second account
-    with the same email answers 409.
+    The password needs at least 8 characters and must not be one of the most common passwords. The
+    email is stored in lower case; a second account with the same email answers 409. Registrations are
+    limited per client address (429 with Retry-After).
     """
     user = services.register_user(json_body(UserSchema))
     return created(user_schema.dump(user), "auth.me")
@@ -42,7 +43,9 @@ def create_token():
     """Exchange email and password for a bearer token.
 
     Send it as `Authorization: Bearer <token>`. Tokens expire after API_TOKEN_TTL_HOURS (30 days by
-    default); only a hash is stored, so a lost token cannot be shown again.
+    default); only a hash is stored, so a lost token cannot be shown again. An account keeps its 50
+    newest tokens: a new one beyond that revokes the oldest. Failed attempts are limited per account
+    and per client address (429 with Retry-After).
     """
     data = json_body(CredentialsSchema)
     user = services.check_credentials(data["email"], data["password"])

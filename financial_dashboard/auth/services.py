@@ -22,7 +22,9 @@ def find_user_by_email(email: str) -> User | None:
 
 def register_user(data: dict, role: str = "user") -> User:
     email = normalize_email(data["email"])
-    taken = Conflict(f"An account with the email {email} already exists.")
+    # Saying so is deliberate (README, "Accounts and security"): without an e-mail round trip, hiding it
+    # would not stop enumeration (signing in with the password just chosen tells the same), only confuse.
+    taken = Conflict("An account with this email already exists. Sign in instead.")
     if find_user_by_email(email) is not None:
         raise taken
     user = User(email=email, name=data["name"], dob=data.get("dob"),

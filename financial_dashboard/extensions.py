@@ -37,9 +37,10 @@ class AppLimiter(Limiter):
     """Flask-Limiter, with its storage in Redis when REDIS_URL is set (so every worker counts together)
     and in process memory otherwise, or while Redis is unreachable (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
 
-    Flask-Limiter keeps its switch and key prefix on the extension object, so the last app initialised
-    would decide them for every app of the process (the tests build many): they are read from the
-    current app's config instead.
+    Flask-Limiter keeps its settings on the extension object, so the last app initialised would decide
+    them for every app of the process (the tests build many; production has one): the on/off switch is
+    read from the current app's config instead, and each initialisation takes its own key prefix rather
+    than keeping the first one.
     """
 
     _configuring = None  # the app being initialised, whatever app context is active meanwhile

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from financial_dashboard.auth.models import ApiToken, User
+from financial_dashboard.auth.passwords import MESSAGE
 from financial_dashboard.extensions import db
 
 from ..conftest import PASSWORD
@@ -67,7 +68,7 @@ def test_password_of_exactly_eight_characters_is_enough(anon):
 def test_register_refuses_the_most_common_passwords(anon, count_rows, password):
     error = assert_error(anon.post("/api/auth/register", json={**NEW_USER, "password": password}), 400)
 
-    assert error["fields"]["password"] == ["This is one of the most common passwords; choose one that is harder to guess."]
+    assert error["fields"]["password"] == [MESSAGE]
     assert count_rows("users") == 0
 
 

@@ -49,6 +49,25 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Browser sessions end on the server (auth/sessions.py): after this long unused, and this long after
+    # sign-in whatever happens; "remember me" keeps one for REMEMBER_ME_DAYS, capped at 30 (ASVS 3.3.2).
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_float("SESSION_IDLE_MINUTES", 30))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_float("SESSION_MAX_HOURS", 12))
+    REMEMBER_COOKIE_DURATION = timedelta(days=min(_float("REMEMBER_ME_DAYS", 30), 30))
+    # Sign-in throttling (auth/throttling.py; figures in README "Accounts and security"), in the "limits"
+    # notation. Failed sign-ins (login form and token API together) per account and per client address,
+    # and registrations per address. Counted in Redis when REDIS_URL is set, else in process memory.
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute; 100 per hour")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute; 300 per hour")
+    REGISTER_LIMIT_PER_ADDRESS = os.environ.get("REGISTER_LIMIT_PER_ADDRESS", "10 per hour")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "fd")
+    # Redis down: count in memory meanwhile (checked again for recovery), never fail the request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    # Live API tokens one account may hold; issuing one more revokes the oldest.
+    API_TOKENS_PER_USER = int(_float("API_TOKENS_PER_USER", 50))
     # How many proxies in front of the app set X-Forwarded-For/-Proto (a PaaS router: 1). 0 trusts none.
     TRUSTED_PROXY_HOPS = int(_float("TRUSTED_PROXY_HOPS", 0))
 
@@ -65,6 +84,8 @@ class TestingConfig(Config):
     REDIS_URL = None
     MARKET_DATA_SOURCE = "sample"
     CACHE_DEFAULT_TIMEOUT = 20
+    # Every test of the suite signs in from 127.0.0.1; the throttling tests switch it on for their app.
+    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):

@@ -63,7 +63,7 @@ def register_json(app):
 
 
 def register_extensions(app):
-    from .extensions import cache, cors, csrf, db, login_manager, migrate
+    from .extensions import cache, cors, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
@@ -78,6 +78,7 @@ def register_extensions(app):
 
     login_manager.user_loader(load_user)
     csrf.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app):
@@ -109,9 +110,11 @@ def exempt_api_from_csrf(app):
 
 
 def register_errors(app):
+    from .common.body_limit import register_body_limit
     from .errors import register_errors as register
 
     register(app)
+    register_body_limit(app)  # an oversized chunked body is a 413 like one with a Content-Length
 
 
 def register_security(app):

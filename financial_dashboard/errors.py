@@ -9,6 +9,7 @@ Elsewhere errors render the HTML error page.
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -117,6 +118,13 @@ def handle_http_exception(error: HTTPException):
     return error_response(error.code, description, headers=headers)
 
 
+def handle_schema_error(error):
+    # A schema loaded outside json_body/query_args/load_form (say a page reading its query string) still
+    # refused the client's input: that is a 400 naming the fields, never a 500.
+    messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+    return error_response(400, "The request has invalid fields.", messages)
+
+
 def handle_unexpected(error: Exception):
     # Never leak a stack trace or SQL to the client; the log keeps it.
     db.session.rollback()
@@ -138,4 +146,5 @@ def register_errors(app: Flask):
     app.register_error_handler(ObjectDeletedError, handle_row_gone)
     app.register_error_handler(StaleDataError, handle_row_gone)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ValidationError, handle_schema_error)
     app.register_error_handler(Exception, handle_unexpected)

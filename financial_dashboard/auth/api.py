@@ -16,30 +16,36 @@ from .schemas import (
     TokenSchema,
     UserSchema,
 )
+from .throttling import throttle_registration, throttle_sign_in
 from .tokens import admin_required, api_login_required
 
 user_schema = UserSchema()
 
 
 @bp.post("/api/auth/register")
-@api_doc("auth", body=UserSchema, response=UserSchema, status=201, errors=(409,), auth=False)
+@api_doc("auth", body=UserSchema, response=UserSchema, status=201, errors=(409, 429), auth=False)
+@throttle_registration
 def register():
     """Create an account.
 
-    The password needs at least 8 characters. The email is stored in lower case; a second account
-    with the same email answers 409.
+    The password needs at least 8 characters and must not be one of the most common passwords. The
+    email is stored in lower case; a second account with the same email answers 409. Registrations are
+    limited per client address (429 with Retry-After).
     """
     user = services.register_user(json_body(UserSchema))
     return created(user_schema.dump(user), "auth.me")
 
 
 @bp.post("/api/auth/token")
-@api_doc("auth", body=CredentialsSchema, response=TokenSchema, errors=(401,), auth=False)
+@api_doc("auth", body=CredentialsSchema, response=TokenSchema, errors=(401, 429), auth=False)
+@throttle_sign_in
 def create_token():
     """Exchange email and password for a bearer token.
 
     Send it as `Authorization: Bearer <token>`. Tokens expire after API_TOKEN_TTL_HOURS (30 days by
-    default); only a hash is stored, so a lost token cannot be shown again.
+    default); only a hash is stored, so a lost token cannot be shown again. An account keeps its 50
+    newest tokens: a new one beyond that revokes the oldest. Failed attempts are limited per account
+    and per client address (429 with Retry-After).
     """
     data = json_body(CredentialsSchema)
     user = services.check_credentials(data["email"], data["password"])

@@ -29,3 +29,10 @@ def create_admin(email, name, password):
     except AppError as error:
         raise click.ClickException(error.description) from None
     click.echo(f"{'Created' if was_created else 'Promoted'} admin {user.email} (id {user.id}).")
+
+
+@users_cli.command("purge-tokens")
+def purge_tokens():
+    """Delete expired API tokens and ended browser sessions (sign-ins also tidy their own account)."""
+    tokens, sessions = services.purge_expired()
+    click.echo(f"Deleted {tokens} expired token(s) and {sessions} ended browser session(s).")

@@ -1,4 +1,4 @@
-"""Accounts and the API tokens that stand for them."""
+"""Accounts, their signed-in browser sessions, and the API tokens that stand for them."""
 import datetime as dt
 import decimal
 import hashlib
@@ -28,12 +28,15 @@ class User(UserMixin, db.Model):
     dob: so.Mapped[dt.date | None] = so.mapped_column(sa.Date)
     monthly_income: so.Mapped[decimal.Decimal | None] = so.mapped_column(MONEY)
     role: so.Mapped[str] = so.mapped_column(sa.String(20), default="user", server_default="user")
-    # Bumped on password change so that browser sessions made with the old password stop working.
-    session_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     tokens: so.WriteOnlyMapped["ApiToken"] = so.relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True)
+    sessions: so.WriteOnlyMapped["UserSession"] = so.relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True)
+
+    # The key of the browser session this object was loaded for (auth/sessions.py); not a column.
+    session_key = None
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -46,14 +49,47 @@ class User(UserMixin, db.Model):
         return self.role == "admin"
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and remember-me cookies: the key of a server-side session.
+
+        Flask-Login asks for it when it signs the user in; a user not yet tied to a browser session
+        (``sessions.sign_in`` ties it first) gets a new one of the default length.
+        """
+        if self.session_key is None:
+            from .sessions import start_session
+
+            start_session(self)
+        return self.session_key
+
+    def __eq__(self, other):
+        # UserMixin compares get_id(), which would open a session just to compare two users.
+        return isinstance(other, User) and other.id == self.id
+
+    __hash__ = object.__hash__
 
     def __repr__(self):
         return f"<User {self.id} {self.email}>"
 
 
+class UserSession(db.Model):
+    """One signed-in browser. Its key is in the session cookie (and the remember-me cookie); deleting the
+    row ends it on the server, whatever copies of those cookies exist."""
+
+    __tablename__ = "user_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, index=True)
+    remember: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The absolute end, fixed at sign-in; the idle end is last_seen_at plus the idle timeout.
+    expires_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime)
+
+    user: so.Mapped[User] = so.relationship(back_populates="sessions")
+
+
 def hash_token(token: str) -> str:
-    # Tokens are 256 random bits, so a fast digest is enough; slow hashing is for guessable passwords.
+    # Tokens and session keys are 256 random bits, so a fast digest is enough; slow hashing is for passwords.
     return hashlib.sha256(token.encode()).hexdigest()
 
 

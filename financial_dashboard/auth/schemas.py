@@ -5,8 +5,11 @@ from marshmallow import ValidationError, fields, validate
 
 from ..common import clock
 from ..common.schemas import BaseSchema, Money, NormalizedEmail, UTCTimestamp, trimmed
+from .passwords import not_common
 
-PASSWORD = dict(validate=validate.Length(min=8, max=256), load_only=True)
+# A new password: long enough, and not one of the most common ones.
+PASSWORD = dict(validate=[validate.Length(min=8, max=256), not_common], load_only=True,
+                metadata={"description": "At least 8 characters; not one of the 8,000 most common passwords."})
 
 
 def _past_date(value: dt.date):

@@ -1,11 +1,15 @@
 """Account logic: registration, credentials, tokens, profile changes, deletion."""
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import generate_password_hash
 
+from ..common.models import utcnow
+from ..common.ownership import first_or_404
 from ..common.transactions import commit_or_raise
-from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from ..errors import Conflict, Unauthorized, ValidationFailed
 from ..extensions import db
 from .models import ApiToken, User, normalize_email
+from .sessions import end_sessions, purge_ended_sessions
 
 BAD_CREDENTIALS = "Invalid email or password."
 # Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
@@ -18,7 +22,9 @@ def find_user_by_email(email: str) -> User | None:
 
 def register_user(data: dict, role: str = "user") -> User:
     email = normalize_email(data["email"])
-    taken = Conflict(f"An account with the email {email} already exists.")
+    # Saying so is deliberate (README, "Accounts and security"): without an e-mail round trip, hiding it
+    # would not stop enumeration (signing in with the password just chosen tells the same), only confuse.
+    taken = Conflict("An account with this email already exists. Sign in instead.")
     if find_user_by_email(email) is not None:
         raise taken
     user = User(email=email, name=data["name"], dob=data.get("dob"),
@@ -42,11 +48,28 @@ def check_credentials(email: str, password: str) -> User:
     return user
 
 
-def issue_token(user: User, ttl, name: str = "api") -> tuple[ApiToken, str]:
+def issue_token(user: User, ttl, name: str = "api", keep: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for ``user``. The user's expired tokens are deleted on the way, and of the live ones
+    only the newest ``keep`` (API_TOKENS_PER_USER) stay: issuing one more revokes the oldest."""
+    keep = keep if keep is not None else current_app.config["API_TOKENS_PER_USER"]
     token, plain = ApiToken.issue(user, ttl, name)
     db.session.add(token)
+    db.session.flush()
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at <= utcnow()))
+    newest = (sa.select(ApiToken.id).where(ApiToken.user_id == user.id)
+              .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()).limit(keep))
+    # Trimming after the insert holds the cap even when two sign-ins race: the later one trims both.
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.id.not_in(newest)))
     db.session.commit()
     return token, plain
+
+
+def purge_expired() -> tuple[int, int]:
+    """Delete every expired token and every ended browser session; returns (tokens, sessions) deleted."""
+    tokens = db.session.execute(sa.delete(ApiToken).where(ApiToken.expires_at <= utcnow())).rowcount
+    sessions = purge_ended_sessions()
+    db.session.commit()
+    return tokens, sessions
 
 
 def revoke_token(token: ApiToken) -> None:
@@ -60,10 +83,8 @@ def list_tokens(user: User):
 
 
 def revoke_token_by_id(user: User, token_id: int) -> None:
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
-    if token is None:
-        raise NotFound(f"Token {token_id} does not exist.")
-    revoke_token(token)
+    revoke_token(first_or_404(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id),
+                              "Token", token_id))
 
 
 def update_profile(user: User, changes: dict) -> User:
@@ -74,13 +95,15 @@ def update_profile(user: User, changes: dict) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str, keep: ApiToken | None = None) -> None:
-    """Set a new password and sign out everywhere else: other tokens and other browser sessions."""
+def change_password(user: User, current: str, new: str, keep: ApiToken | None = None,
+                    keep_session: str | None = None) -> None:
+    """Set a new password and sign out everywhere else: every token and browser session but the one
+    making the change (``keep``, or the session key ``keep_session``)."""
     if not user.check_password(current):
         raise ValidationFailed("The current password is wrong.",
                                fields={"current_password": ["The current password is wrong."]})
     user.set_password(new)
-    user.session_version += 1
+    end_sessions(user.id, keep=keep_session)
     revoke = sa.delete(ApiToken).where(ApiToken.user_id == user.id)
     if keep is not None:
         revoke = revoke.where(ApiToken.id != keep.id)

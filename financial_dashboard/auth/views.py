@@ -2,7 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..common.forms import EmptyForm, load_form, submit_form
 from . import bp, services
@@ -22,6 +22,8 @@ from .schemas import (
     TokenNameSchema,
     UserSchema,
 )
+from .sessions import sign_in, sign_out
+from .throttling import remember_device, throttle_registration, throttle_sign_in
 
 
 def _next_url():
@@ -34,6 +36,7 @@ def _next_url():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle_sign_in
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -41,28 +44,29 @@ def login():
     ok, user = submit_form(form, CredentialsSchema,
                            lambda data: services.check_credentials(data["email"], data["password"]))
     if ok:
-        login_user(user, remember=form.remember.data)
-        return redirect(_next_url())
+        sign_in(user, remember=form.remember.data)
+        return remember_device(redirect(_next_url()), user.email)
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@throttle_registration
 def register_page():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = RegisterForm()
     ok, user = submit_form(form, UserSchema, services.register_user)
     if ok:
-        login_user(user)
+        sign_in(user)
         flash(f"Welcome, {user.name}! Your account is ready.", "success")
-        return redirect(url_for("dashboard.index"))
+        return remember_device(redirect(url_for("dashboard.index")), user.email)
     return render_template("auth/register.html", form=form), 200 if not form.errors else 400
 
 
 @bp.post("/logout")
 def logout():
     if EmptyForm().validate_on_submit():
-        logout_user()
+        sign_out()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -100,9 +104,8 @@ def update_profile():
 def change_password_page():
     form = PasswordForm()
     ok, _ = submit_form(form, PasswordChangeSchema, lambda data: services.change_password(
-        current_user, data["current_password"], data["new_password"]))
+        current_user, data["current_password"], data["new_password"], keep_session=current_user.session_key))
     if ok:
-        login_user(current_user._get_current_object())  # the session version changed; stay signed in here
         flash("Password changed. Other sessions and all API tokens were signed out.", "success")
         return redirect(url_for("auth.profile"))
     return _profile_page(password=form, status=400)

@@ -1,6 +1,7 @@
 """Marshmallow building blocks: the base schema, exact money and price fields, pagination."""
 import datetime as dt
 import decimal
+import re
 
 from marshmallow import (
     EXCLUDE,
@@ -19,7 +20,28 @@ MAX_PER_PAGE = 100
 MAX_INT = 2**31 - 1
 
 
-class BaseSchema(Schema):
+# NUL cannot be stored in a PostgreSQL text column, and a lone surrogate (JSON allows "\ud800") cannot be
+# encoded as UTF-8 by any driver: both would fail deep in the database layer, so no text field takes them.
+# (A str holds a surrogate only unpaired: the JSON parser joins a valid pair into one character.)
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "Must not contain a NUL character or an unpaired surrogate."
+
+
+def storable_text(value):
+    if isinstance(value, str) and UNSTORABLE.search(value):
+        raise ValidationError(UNSTORABLE_MESSAGE)
+
+
+class StorableText:
+    """Every text field of a schema refuses what no database can store (the one rule; see UNSTORABLE)."""
+
+    def on_bind_field(self, field_name, field_obj):
+        super().on_bind_field(field_name, field_obj)
+        if isinstance(field_obj, fields.String) and not field_obj.dump_only:
+            field_obj.validators = [storable_text, *field_obj.validators]
+
+
+class BaseSchema(StorableText, Schema):
     """Unknown fields are an error, so a typo is reported instead of silently ignored."""
 
     class Meta:
@@ -27,7 +49,7 @@ class BaseSchema(Schema):
         ordered = True
 
 
-class QuerySchema(Schema):
+class QuerySchema(StorableText, Schema):
     """Query strings may carry parameters meant for other layers (cache busters, tracking), so ignore extras."""
 
     class Meta:

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from financial_dashboard.auth.models import ApiToken, User
+from financial_dashboard.auth.passwords import MESSAGE
 from financial_dashboard.common import clock
 from financial_dashboard.extensions import db
 
@@ -59,9 +60,25 @@ def test_register_hashes_with_werkzeugs_slow_default(anon, monkeypatch):
 
 
 def test_password_of_exactly_eight_characters_is_enough(anon):
-    response = anon.post("/api/auth/register", json={**NEW_USER, "password": "12345678"})
+    response = anon.post("/api/auth/register", json={**NEW_USER, "password": "q7#Lm2vX"})
 
     assert response.status_code == 201, response.json
+
+
+@pytest.mark.parametrize("password", ["12345678", "password", "PassWord", "iloveyou", "qwertyuiop", " 123456789 "])
+def test_register_refuses_the_most_common_passwords(anon, count_rows, password):
+    error = assert_error(anon.post("/api/auth/register", json={**NEW_USER, "password": password}), 400)
+
+    assert error["fields"]["password"] == [MESSAGE]
+    assert count_rows("users") == 0
+
+
+def test_a_password_change_refuses_the_most_common_passwords(api, anon):
+    error = assert_error(api.post("/api/auth/password", json={
+        "current_password": PASSWORD, "new_password": "password1"}), 400)
+
+    assert "common" in error["fields"]["new_password"][0]
+    assert login(anon).status_code == 200
 
 
 @pytest.mark.parametrize("change, field", [
@@ -98,7 +115,8 @@ def test_register_with_a_taken_email_in_any_case_answers_409(anon, count_rows, e
 
     error = assert_error(anon.post("/api/auth/register", json={**NEW_USER, "email": email}), 409)
 
-    assert "already exists" in error["description"]
+    # Deliberately said (README, "Accounts and security"), without echoing the address.
+    assert error["description"] == "An account with this email already exists. Sign in instead."
     assert count_rows("users") == 1
 
 

@@ -61,6 +61,9 @@ class LiveSource:
         self.saved = dict(self.providers)
 
     def use(self, source, provider):
+        if isinstance(provider, FakeProvider) and provider.stands_for is None:
+            # Stored and cached under the real provider's key: ccxt:<CCXT_EXCHANGE> for crypto.
+            provider.stands_for = f"ccxt:{self.app.config['CCXT_EXCHANGE']}" if source == "ccxt" else source
         self.providers[source] = provider
         return provider
 

@@ -138,17 +138,10 @@ class RealNetworkAttempt(BaseException):
 
 
 @pytest.fixture
-def yahoo_http(monkeypatch):
-    """A RequestsMock for the real yfinance, which runs as in a process that just started, with no network.
-
-    curl_cffi (yfinance's own transport) is fenced off, so a test must hand providers a requests Session.
-    """
+def fresh_yfinance(monkeypatch):
+    """The real yfinance as in a process that just started: no cached time zone, cookie, crumb or response."""
     import yfinance as yf
 
-    def refuse(*args, **kwargs):
-        raise RealNetworkAttempt("a test tried to use curl_cffi, i.e. the real network")
-
-    monkeypatch.setattr("curl_cffi.requests.Session.request", refuse)
     # yfinance's on-disk caches of time zones and cookies would carry one test's answers into the next.
     monkeypatch.setattr(yf.cache._TzCacheManager, "_tz_cache", yf.cache._TzCacheDummy())
     monkeypatch.setattr(yf.cache._CookieCacheManager, "_Cookie_cache", yf.cache._CookieCacheDummy())
@@ -158,6 +151,18 @@ def yahoo_http(monkeypatch):
     data = yf.data.YfData(session=requests.Session())
     data._crumb = data._cookie = None
     data._cookie_strategy = "basic"
+    return yf
+
+
+@pytest.fixture
+def yahoo_http(fresh_yfinance, monkeypatch):
+    """A RequestsMock for the real yfinance, with no network: curl_cffi (yfinance's own transport) is fenced
+    off, so a test must hand providers a requests Session."""
+
+    def refuse(*args, **kwargs):
+        raise RealNetworkAttempt("a test tried to use curl_cffi, i.e. the real network")
+
+    monkeypatch.setattr("curl_cffi.requests.Session.request", refuse)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get("https://fc.yahoo.com", status=404)
         yield mock

@@ -106,8 +106,11 @@ def provider(source: str):
 
 
 def source_id(source: str) -> str:
-    """What the bars of provider ``source`` are cached and stored under (ccxt:binance for ccxt)."""
-    return provider(source).source_id
+    """What the bars of provider ``source`` are cached and stored under (ccxt:binance for ccxt).
+
+    A stand-in with no source id of its own (the tests' fake) is stored under the source it stands in for.
+    """
+    return provider(source).source_id or source
 
 
 def intervals_for(kind: str, source: str) -> tuple[str, ...]:

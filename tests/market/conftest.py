@@ -63,9 +63,9 @@ class LiveSource:
         self.saved = dict(self.providers)
 
     def use(self, source, provider):
-        if isinstance(provider, FakeProvider) and provider.stands_for is None:
-            # Stored and cached under the real provider's key: ccxt:<CCXT_EXCHANGE> for crypto.
-            provider.stands_for = f"ccxt:{self.app.config['CCXT_EXCHANGE']}" if source == "ccxt" else source
+        if isinstance(provider, FakeProvider) and provider.stands_for is None and source == "ccxt":
+            # Stored and cached under the real provider's key: ccxt:<CCXT_EXCHANGE>.
+            provider.stands_for = f"ccxt:{self.app.config['CCXT_EXCHANGE']}"
         self.providers[source] = provider
         return provider
 

@@ -159,8 +159,7 @@ def workers(app, database_url, redis_client, monkeypatch):
     for _ in range(2):
         worker = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database_url,
                              "REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix, "MARKET_DATA_SOURCE": "live"})
-        worker.extensions["market_providers"] = {
-            "yfinance": FakeProvider({"AAPL": bars("AAPL")}, source_id="yfinance")}
+        worker.extensions["market_providers"] = {"yfinance": FakeProvider({"AAPL": bars("AAPL")})}
         apps.append(worker)
     yield prefix, apps
     for worker in apps:

@@ -177,3 +177,9 @@ def test_an_interval_the_exchange_lacks_answers_400(client, live, monkeypatch):
         body = body_of(client.get("/api/crypto/BTC/USD?timeframe=4h"), 400)["error"]
         assert len(mock.calls) == 0
     assert body["fields"] == {"interval": ["Unknown interval '4h'. Allowed: 1h, 1d."]}
+
+
+def test_the_explorer_page_says_the_currency(client, yahoo_live):
+    VODAFONE.serve(yahoo_live)
+    page = client.get("/market?symbol=VOD.L&period=max").get_data(as_text=True)
+    assert 'id="badge-currency"' in page and ">GBP</span>" in page

@@ -49,8 +49,9 @@ class FakeProvider(MarketDataProvider):
         self.calls: list[dict] = []
 
     @property
-    def source_id(self) -> str:
-        return self.stands_for or self.name
+    def source_id(self) -> str | None:
+        """None: stored under the source whose place the fake takes (the service falls back to that name)."""
+        return self.stands_for
 
     def fetch_ohlcv(self, symbol, start=None, end=None, interval="1d") -> pd.DataFrame:
         self.calls.append({"method": "fetch_ohlcv", "symbol": symbol, "start": start, "end": end,

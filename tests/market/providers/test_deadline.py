@@ -122,6 +122,7 @@ def test_an_exchange_fetch_on_a_dead_network_ends_within_the_timeout(black_hole,
     monkeypatch.setattr(ccxt_provider, "_market_locks", {})
     provider = CcxtProvider(timeout=TIMEOUT)
     provider.exchange.httpsProxy = black_hole
+    provider.exchange.timeout = 30_000  # ccxt's own per-request timeout (ms) would let each page wait 30 s
     error, elapsed = timed(provider.fetch_ohlcv, "BTC/USDT")
     assert isinstance(error, ProviderUnavailable) and error.cause == "timeout", error
     assert elapsed < TIMEOUT + 1

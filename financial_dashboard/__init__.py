@@ -42,6 +42,10 @@ def load_config(app, config):
         raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
     if app.config["MARKET_DATA_SOURCE"] not in ("live", "sample"):
         raise RuntimeError("MARKET_DATA_SOURCE must be 'live' or 'sample'.")
+    from .market.providers.ccxt_provider import exchange_problem
+
+    if problem := exchange_problem(app.config["CCXT_EXCHANGE"]):
+        raise RuntimeError(f"CCXT_EXCHANGE: {problem}")
     if app.config.get("REDIS_URL"):
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])

@@ -22,9 +22,13 @@ KPI_TEXT = "\n".join(f"- `{name}`: {text}" for name, text in KPI_DEFINITIONS.ite
 MARKET_DESCRIPTION = f"""Bars, KPIs, MA 20/50 and optional indicators.
 
 `source` says where the bars come from; `sample: true` marks bundled sample data or a user's CSV import.
-When the provider is unreachable or rate-limited, stored bars are returned with `stale: true` and
-`as_of` set to the newest stored bar; with nothing stored the answer is 503 with `Retry-After`.
-An unknown symbol is 404; a malformed symbol, period or interval is 400 listing what is allowed.
+Prices are adjusted for splits, never for dividends (those are listed in `dividends`), in the major unit
+of `currency` (GBP for a London listing quoted in pence; a crypto pair's quote asset, e.g. USDT).
+When the provider is unreachable, rate-limited or refuses the server, stored bars are returned with
+`stale: true` and `as_of` set to the newest stored bar; with nothing stored the answer is 503 with
+`Retry-After`. An unknown symbol is 404; a malformed symbol, period or interval is 400 listing what is
+allowed, and so is a period longer than the source serves for the interval (Yahoo: hourly bars for the
+last 730 days).
 Series in `moving_averages` and `indicators` have the same length as `history` (null while warming up).
 
 KPIs:
@@ -36,7 +40,7 @@ MARKET_ERRORS = (400, 404, 503)
 def _answer(kind: str, symbol: str, args: dict):
     period, interval, names = args["period"], args["interval"], args["indicators"]
     source, symbol = services.validate_request(kind, symbol, period, interval)
-    key = cache.answer_key(kind, source, symbol, period, interval, names)
+    key = cache.answer_key(kind, services.source_id(source), symbol, period, interval, names)
     body = cache.answer(key)
     if body is None:
         bars = services.get_bars(kind, symbol, period, interval)

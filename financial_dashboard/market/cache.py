@@ -8,10 +8,13 @@ import time
 import pandas as pd
 
 from ..extensions import cache
-from .providers.base import ProviderUnavailable, RateLimited
+from .providers.base import ProviderRefused, ProviderUnavailable, RateLimited
 
 # A rate limit's Retry-After is honoured up to 5 minutes, so one odd header cannot silence a provider for hours.
 MAX_OUTAGE_S = 300
+# A provider that refuses the server (an exchange blocking its country) is asked again after an hour: the
+# answer will not change sooner, and changing CCXT_EXCHANGE restarts the app with other keys anyway.
+REFUSED_PAUSE_S = 3600
 SPLITS_TTL_S = 86400
 MARKETS_TTL_S = 3600
 # An unreachable exchange gives [], remembered for a minute rather than retried on every keystroke.
@@ -31,19 +34,26 @@ def remember_bars(source: str, symbol: str, label: str, interval: str, frame: pd
 
 
 def outage(source: str, symbol: str, interval: str) -> dict | None:
-    """The marker of a recent provider failure: {"cause", "retry_after", "expires"}, or None."""
+    """The marker of a recent provider failure: {"cause", "message", "hint", "retry_after", "expires"}, or None."""
     return cache.get(f"down:{source}:{symbol}:{interval}")
 
 
-def remember_outage(source: str, symbol: str, interval: str, error: ProviderUnavailable, ttl: int) -> dict:
+def remember_outage(source: str, symbol: str, interval: str, error: ProviderUnavailable, ttl: int,
+                    hint: str | None = None) -> dict:
     """Remember a failure briefly, so that every request does not wait for the same timeout.
 
-    The marker lasts ``ttl`` seconds, or as long as a rate limit's Retry-After asks (capped at 5 minutes)
-    so that the provider is not hammered.
+    The marker lasts ``ttl`` seconds, as long as a rate limit's Retry-After asks (capped at 5 minutes)
+    so that the provider is not hammered, or an hour for a provider that refuses the server. ``hint``
+    says what the operator can do about it.
     """
     limited = isinstance(error, RateLimited) and error.retry_after
-    pause = max(ttl, min(int(error.retry_after), MAX_OUTAGE_S)) if limited else ttl
-    down = {"cause": error.cause, "retry_after": error.retry_after, "expires": time.time() + pause}
+    if isinstance(error, ProviderRefused):
+        pause = max(ttl, REFUSED_PAUSE_S)
+    else:
+        pause = max(ttl, min(int(error.retry_after), MAX_OUTAGE_S)) if limited else ttl
+    down = {"cause": error.cause, "message": error.message, "hint": hint,
+            "retry_after": pause if isinstance(error, ProviderRefused) else error.retry_after,
+            "expires": time.time() + pause}
     cache.set(f"down:{source}:{symbol}:{interval}", down, timeout=pause)
     return down
 

@@ -20,11 +20,12 @@ def load_sample():
 @click.argument("symbol")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 @click.option("--interval", default="1d", show_default=True, help="Bar size of the file's rows.")
-def import_csv(symbol, file, interval):
+@click.option("--currency", default=None, help="Currency of the file's prices, e.g. USD, EUR or USDT (major unit).")
+def import_csv(symbol, file, interval, currency):
     """Import SYMBOL's bars from FILE (columns date,open,high,low,close[,volume]); all rows or none."""
     try:
         frame = read_ohlcv_csv(file)
-        count = import_bars(symbol, frame, interval)
+        count = import_bars(symbol, frame, interval, currency)
     except CsvImportError as error:
         for problem in error.problems[:50]:
             click.echo(f"  {problem}", err=True)

@@ -3,13 +3,14 @@
 Reading is pure pandas: every bad row is reported with its line number, and nothing is returned unless all
 rows are good; storing is one transaction. So an import is all or nothing.
 """
+import re
 import warnings
 
 import pandas as pd
 
 from ..errors import BadRequest
 from ..extensions import db
-from .providers.base import OHLCV_COLUMNS, symbol_syntax
+from .providers.base import OHLCV_COLUMNS, symbol_syntax, with_meta
 from .services import BARS_PER_YEAR
 from .store import store_bars
 
@@ -84,16 +85,21 @@ def _parse_times(column: pd.Series) -> pd.Series:
 
 # Looser than any provider's syntax: an imported symbol need not exist anywhere else.
 SYMBOL_SYNTAX = symbol_syntax(32, slash=True, needs_alnum=False)
+# ISO 4217 codes and crypto assets (USDT, FDUSD); prices are taken as given, so in the major unit.
+CURRENCY_SYNTAX = re.compile(r"^[A-Z0-9]{2,12}$")
 
 
-def import_bars(symbol: str, frame: pd.DataFrame, interval: str = "1d") -> int:
-    """Store a user's bars under source ``import`` in one transaction."""
+def import_bars(symbol: str, frame: pd.DataFrame, interval: str = "1d", currency: str | None = None) -> int:
+    """Store a user's bars under source ``import`` in one transaction, in ``currency`` when given."""
     symbol = symbol.strip().upper()
     if not SYMBOL_SYNTAX.match(symbol):
-        raise BadRequest(f"{symbol!r} is not a valid symbol (letters, digits and . ^ = / -).")
+        raise BadRequest(f"{symbol!r} is not a valid symbol (letters, digits and . ^ = & / -).")
     intervals = sorted({i for per_kind in BARS_PER_YEAR.values() for i in per_kind})
     if interval not in intervals:
         raise BadRequest(f"Unknown interval {interval!r}. Allowed: {', '.join(intervals)}.")
+    if currency is not None and not CURRENCY_SYNTAX.match(currency.strip().upper()):
+        raise BadRequest(f"{currency!r} is not a currency code (such as USD, EUR or USDT).")
+    frame = with_meta(frame.copy(), currency.strip().upper() if currency else None)
     try:
         count = store_bars("import", symbol, interval, frame, commit=False)
         db.session.commit()

@@ -29,7 +29,8 @@ class IndicatorNames(fields.String):
 class StockQuerySchema(QuerySchema):
     period = fields.String(load_default="60d", metadata={
         "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max."})
-    interval = fields.String(load_default="1d", metadata={"description": "Bar size: 1h, 1d, 1wk or 1mo."})
+    interval = fields.String(load_default="1d", metadata={
+        "description": "Bar size: 1h, 1d, 1wk or 1mo (Yahoo serves 1h bars for the last 730 days only)."})
     indicators = IndicatorNames(load_default=(), metadata={
         "description": "Comma-separated extra series: rsi, macd, bollinger, ema."})
 
@@ -43,7 +44,7 @@ class CryptoQuerySchema(StockQuerySchema):
     period = fields.String(load_default="90d", metadata={
         "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max."})
     timeframe = fields.String(load_default="1d", data_key="timeframe",
-                              metadata={"description": "Bar size: 1h, 4h, 1d or 1w."})
+                              metadata={"description": "Bar size: 1h, 4h, 1d or 1w, those the exchange has."})
     interval = fields.String(metadata={"description": "Alias of timeframe."})
 
     @post_load
@@ -82,9 +83,17 @@ KpisSchema = type("KpisSchema", (BaseSchema,), {
     for name, text in KPI_DEFINITIONS.items()})
 
 
+class DividendSchema(BaseSchema):
+    date = fields.String(metadata={"description": "Ex-dividend date, YYYY-MM-DD (the exchange's date)."})
+    amount = fields.Float(metadata={"description": "Cash per share, in the answer's currency."})
+
+
 class MarketDataSchema(BaseSchema):
     symbol = fields.String(metadata={"example": "AAPL"})
     source = fields.String(metadata={"description": "yfinance, ccxt:<exchange>, sample (bundled data) or import."})
+    currency = fields.String(allow_none=True, metadata={
+        "description": "Currency of every price, in its major unit (GBP, not GBp); a crypto pair's quote asset; "
+                       "null when unknown (an import without a currency).", "example": "USD"})
     sample = fields.Boolean(metadata={"description": "True when the data is bundled sample data or a user's import."})
     as_of = fields.String(allow_none=True, metadata={"description": "Time of the newest bar (ISO, UTC)."})
     stale = fields.Boolean(metadata={"description": "True when the provider failed and stored bars are shown."})
@@ -96,6 +105,8 @@ class MarketDataSchema(BaseSchema):
     moving_averages = fields.Dict(keys=fields.String(), values=fields.List(fields.Float(allow_none=True)),
                                   metadata={"description": "MA_20 and MA_50, aligned with history (null in warm-up)."})
     indicators = fields.Dict(metadata={"description": "Requested indicators, each a dict of aligned series."})
+    dividends = fields.List(fields.Nested(DividendSchema), metadata={
+        "description": "Cash dividends in the period, as reported beside the bars (prices are not adjusted for them)."})
 
 
 class SymbolQuerySchema(QuerySchema):
@@ -114,6 +125,8 @@ class SymbolSchema(BaseSchema):
     name = fields.String()
     type = fields.String()
     source = fields.String()
+    currency = fields.String(allow_none=True, metadata={
+        "description": "Currency the symbol is priced in, when known (Yahoo's own search does not say)."})
 
 
 class SymbolListSchema(BaseSchema):

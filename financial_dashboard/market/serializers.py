@@ -31,11 +31,13 @@ def market_payload(bars: Bars, indicator_names=()) -> dict:
     kpis = {name: _significant(value) if isinstance(value, float) else value for name, value in kpis.items()}
     kpis["start"], kpis["end"] = _timestamp(kpis.get("start")), _timestamp(kpis.get("end"))
     columns = {name: series_to_list(frame[name]) for name in ("open", "high", "low", "close", "volume")}
-    history = [dict(zip(("date", *columns), row)) for row in zip(_labels(frame.index, bars.interval),
-                                                                   *columns.values())]
+    history = [dict(zip(("date", *columns), row, strict=True))
+               for row in zip(_labels(frame.index, bars.interval), *columns.values(), strict=True)]
+    dividends = bars.dividends
     payload = {
         "symbol": bars.symbol,
         "source": bars.source,
+        "currency": bars.currency,
         "sample": bars.is_sample,
         "as_of": _timestamp(bars.as_of),
         "stale": bars.stale,
@@ -45,6 +47,8 @@ def market_payload(bars: Bars, indicator_names=()) -> dict:
         "kpis": kpis,
         "history": history,
         "moving_averages": {name: series_to_list(s) for name, s in moving_averages(close).items()},
+        "dividends": [{"date": day.strftime("%Y-%m-%d"), "amount": _significant(float(amount))}
+                      for day, amount in dividends.items() if amount == amount],
     }
     if indicator_names:
         payload["indicators"] = {

@@ -3,11 +3,15 @@
 Order of business for ``get_bars``:
 1. the 20-second cache (``market/cache.py``);
 2. the provider (yfinance for stocks, ccxt for crypto, or the bundled sample set);
-3. when the provider is unreachable or rate-limited, the bars stored by earlier fetches (``market/store.py``),
-   marked stale;
+3. when the provider is unreachable, rate-limited or refuses the server, the bars stored by earlier fetches
+   (``market/store.py``), marked stale;
 4. when nothing is stored either, ServiceUnavailable (503 with Retry-After) naming the cause.
 Later features (price sync, forecasts) read bars through here too. Configuration is read here, once per
 call, and handed to the cache and the store as arguments.
+
+Bars are split-adjusted, never dividend-adjusted, in the major unit of ``Bars.currency``; the dividends the
+provider reported come beside them (``Bars.dividends``). Cache and store keys use the provider's source id
+(``ccxt:binance``), so that another exchange's bars are never served as this one's.
 """
 import dataclasses
 import datetime as dt
@@ -30,6 +34,9 @@ PERIODS = {"5d": 5, "7d": 7, "14d": 14, "30d": 30, "60d": 60, "90d": 90, "180d":
 LIVE_SOURCES = {"stock": "yfinance", "crypto": "ccxt"}
 # Stored bars that are not from the live provider: a user's CSV imports, then the bundled sample set.
 OFFLINE_SOURCES = ("import", "sample")
+# What to do about a provider that refuses the server, by provider (said in the 503 and in stale_reason).
+REFUSAL_HINTS = {"ccxt": "Set CCXT_EXCHANGE to an exchange that serves the server's region "
+                         "(for example kraken, coinbase or bitstamp) and restart."}
 BARS_PER_YEAR = {
     "stock": {"1h": 252 * 7, "1d": 252, "1wk": 52, "1mo": 12},
     "crypto": {"1h": 24 * 365, "4h": 6 * 365, "1d": 365, "1w": 52},
@@ -49,6 +56,17 @@ class Bars:
     stale: bool = False
     cause: str | None = None
     expires: float = 0.0  # epoch seconds after which this answer must be fetched again
+
+    @property
+    def currency(self) -> str | None:
+        """The prices' currency in its major unit (GBP for a London listing), or None when unknown."""
+        return self.frame.attrs.get("currency")
+
+    @property
+    def dividends(self) -> pd.Series:
+        """Cash dividends per share by ex-date, in ``currency``, as the provider reported them."""
+        found = self.frame.attrs.get("dividends")
+        return found if found is not None else pd.Series(dtype="float64", name="dividend")
 
     @property
     def as_of(self):
@@ -87,9 +105,17 @@ def provider(source: str):
     return providers[source]
 
 
+def source_id(source: str) -> str:
+    """What the bars of provider ``source`` are cached and stored under (ccxt:binance for ccxt).
+
+    A stand-in with no source id of its own (the tests' fake) is stored under the source it stands in for.
+    """
+    return provider(source).source_id or source
+
+
 def intervals_for(kind: str, source: str) -> tuple[str, ...]:
     allowed = tuple(BARS_PER_YEAR[kind])
-    supported = getattr(provider(source), "intervals", allowed)
+    supported = provider(source).available_intervals()
     return tuple(i for i in allowed if i in supported)
 
 
@@ -112,6 +138,13 @@ def validate_request(kind: str, symbol: str, period: str, interval: str) -> tupl
     allowed = intervals_for(kind, source)
     if interval not in allowed:
         errors["interval"] = [f"Unknown interval {interval!r}. Allowed: {', '.join(allowed)}."]
+    elif period in PERIODS and source not in OFFLINE_SOURCES:
+        # Said before anything is fetched: Yahoo serves hourly bars for 730 days, an exchange so many pages.
+        now = now_utc()
+        try:
+            provider(source).check_range(interval, window(period, now)[0], now)
+        except providers_base.UnsupportedRange as error:
+            errors["period"] = [error.message]
     if errors:
         raise BadRequest("Invalid market data request.", fields=errors)
     return source, symbol
@@ -137,15 +170,20 @@ def get_bars_between(kind: str, symbol: str, start: dt.date, end: dt.date, inter
 def _bars(kind, source, symbol, interval, period=None, between=None) -> Bars:
     label = period or f"{between[0].isoformat()}..{between[1].isoformat()}"
     ttl = current_app.config["CACHE_DEFAULT_TIMEOUT"]
-    hit = cache.bars(source, symbol, label, interval)
+    key = source_id(source)
+    hit = cache.bars(key, symbol, label, interval)
     if hit is not None:
-        return Bars(kind, symbol, source, label, interval, hit["frame"], expires=hit["expires"])
+        return Bars(kind, symbol, key, label, interval, hit["frame"], expires=hit["expires"])
     # Stored bars are read for the explicit dates, or for the period counted back from the newest stored bar.
     bounds = (lambda newest: _day_bounds(between)) if between else functools.partial(window, period)
-    down = cache.outage(source, symbol, interval)
+    down = cache.outage(key, symbol, interval)
     if down is None:
         try:
             frame = _fetch(source, symbol, interval, period, between)
+        except providers_base.UnsupportedInterval as error:
+            raise BadRequest(error.message, fields={"interval": [error.message]}) from None
+        except providers_base.UnsupportedRange as error:
+            raise BadRequest(error.message, fields={"period": [error.message]}) from None
         except (providers_base.SymbolNotFound, providers_base.InvalidSymbol) as error:
             # Unknown to this provider (the sample set holds no crypto pairs, say), but the user may
             # have imported bars for it.
@@ -156,29 +194,34 @@ def _bars(kind, source, symbol, interval, period=None, between=None) -> Bars:
             stored_source, frame = imported
             return Bars(kind, symbol, stored_source, label, interval, frame, expires=time.time() + ttl)
         except providers_base.ProviderUnavailable as error:
-            log.warning("%s unavailable for %s: %s", source, symbol, error.cause)
-            down = cache.remember_outage(source, symbol, interval, error, ttl)
+            log.warning("%s unavailable for %s: %s", key, symbol, error.cause)
+            hint = REFUSAL_HINTS.get(source) if isinstance(error, providers_base.ProviderRefused) else None
+            down = cache.remember_outage(key, symbol, interval, error, ttl, hint=hint)
         else:
-            expires = cache.remember_bars(source, symbol, label, interval, frame, ttl)
+            expires = cache.remember_bars(key, symbol, label, interval, frame, ttl)
             if source not in OFFLINE_SOURCES:
-                store.store_bars(source, symbol, interval, frame)
-            return Bars(kind, symbol, source, label, interval, frame, expires=expires)
-    return _stale(kind, source, symbol, label, interval, down, bounds)
+                store.store_bars(key, symbol, interval, frame)
+            return Bars(kind, symbol, key, label, interval, frame, expires=expires)
+    return _stale(kind, key, symbol, label, interval, down, bounds)
 
 
 def _day_bounds(between) -> tuple[pd.Timestamp, pd.Timestamp]:
     start, end = between
     # The end day is included up to its last microsecond (the finest the database stores).
-    return pd.Timestamp(start, tz="UTC"), pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    last = pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    return pd.Timestamp(start, tz="UTC"), last
 
 
 def _fetch(source, symbol, interval, period=None, between=None) -> pd.DataFrame:
     prov = provider(source)
     if between is not None:
         start, end = _day_bounds(between)
+    elif source == "sample":
+        start, end = window(period, prov.latest_timestamp(symbol))
     else:
-        end = prov.latest_timestamp(symbol) if source == "sample" else now_utc()
-        start, end = window(period, end)
+        # Up to the newest bar the source has, not to "now" in UTC: Sydney's or Tokyo's today is already
+        # tomorrow in UTC, and its bar is stamped with that date.
+        start, end = window(period, now_utc())[0], None
     return prov.fetch_ohlcv(symbol, start, end, interval)
 
 
@@ -189,11 +232,14 @@ def _stale(kind, source, symbol, label, interval, down, bounds) -> Bars:
     """
     found = store.first_stored((source, *OFFLINE_SOURCES), symbol, interval, bounds)
     if found is None:
-        raise ServiceUnavailable(
-            f"{source} is unavailable ({down['cause']}) and no stored bars exist for {symbol}.",
-            headers={"Retry-After": str(int(down.get("retry_after") or 60))})
+        if down.get("hint"):
+            message = f"{down['message']} {down['hint']} No stored bars exist for {symbol}."
+        else:
+            message = f"{source} is unavailable ({down['cause']}) and no stored bars exist for {symbol}."
+        raise ServiceUnavailable(message, headers={"Retry-After": str(int(down.get("retry_after") or 60))})
     stored_source, frame = found
-    return Bars(kind, symbol, stored_source, label, interval, frame, stale=True, cause=down["cause"],
+    cause = f"{down['cause']}. {down['hint']}" if down.get("hint") else down["cause"]
+    return Bars(kind, symbol, stored_source, label, interval, frame, stale=True, cause=cause,
                 expires=down["expires"])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import cache
+from .providers.yahoo import yahoo_spelling
 
 _STOCKS = """
 AAPL Apple Inc.|MSFT Microsoft Corp.|GOOGL Alphabet Inc. Class A|GOOG Alphabet Inc. Class C|AMZN Amazon.com Inc.
@@ -43,12 +44,26 @@ NEAR/USDT NEAR Protocol|FIL/USDT Filecoin|AAVE/USDT Aave|ETH/BTC Ethereum / Bitc
 """
 
 
+# The bundled stocks and ETFs are US listings; these indices are not quoted in dollars.
+_INDEX_CURRENCIES = {"^FTSE": "GBP", "^N225": "JPY"}
+
+
+def _currency(symbol: str, kind: str) -> str:
+    """What the symbol is priced in: a pair's quote side (BTC/USDT -> USDT, EURUSD=X -> USD), else USD."""
+    if kind == "crypto":
+        return symbol.split("/")[1]
+    if kind == "fx":
+        return symbol[3:6]
+    return _INDEX_CURRENCIES.get(symbol, "USD")
+
+
 def _parse(block: str, kind: str, source: str) -> list[dict]:
     entries = []
     for item in block.replace("\n", "|").split("|"):
         if item.strip():
             symbol, name = item.strip().split(" ", 1)
-            entries.append({"symbol": symbol, "name": name, "type": kind, "source": source})
+            entries.append({"symbol": symbol, "name": name, "type": kind, "source": source,
+                            "currency": _currency(symbol, kind)})
     return entries
 
 
@@ -61,17 +76,20 @@ SYMBOLS: tuple[dict, ...] = tuple(
 def search(query: str, limit: int = 20, types=None) -> list[dict]:
     """Entries whose symbol starts with `query` (exact match first), then whose name contains it.
 
-    Case-insensitive; "BTC-USDT" finds "BTC/USDT". `types` optionally restricts the asset types.
+    Case-insensitive; "BTC-USDT" finds "BTC/USDT" and "BRK.B" finds Yahoo's "BRK-B". `types` optionally
+    restricts the asset types.
     """
     needle = (query or "").strip().upper()
     if not needle or limit <= 0:
         return []
     pool = [e for e in SYMBOLS if types is None or e["type"] in types]
-    # Pairs are written BASE/QUOTE here but often typed BASE-QUOTE (as Yahoo writes BTC-USD).
+    # Pairs are written BASE/QUOTE here but often typed BASE-QUOTE (as Yahoo writes BTC-USD); share classes
+    # are often typed with a dot (BRK.B) where Yahoo writes a dash.
     pair = needle.replace("-", "/")
+    spelled = yahoo_spelling(needle) or needle
     by_symbol = [e for e in pool
-                 if e["symbol"].startswith(needle) or ("/" in e["symbol"] and e["symbol"].startswith(pair))]
-    by_symbol.sort(key=lambda e: (e["symbol"] not in (needle, pair), len(e["symbol"])))
+                 if e["symbol"].startswith((needle, spelled)) or ("/" in e["symbol"] and e["symbol"].startswith(pair))]
+    by_symbol.sort(key=lambda e: (e["symbol"] not in (needle, pair, spelled), len(e["symbol"])))
     by_name = [e for e in pool if e not in by_symbol and needle in e["name"].upper()]
     return [dict(e) for e in (by_symbol + by_name)[:limit]]
 

@@ -9,6 +9,8 @@ import time
 import cachelib.simple
 import pandas as pd
 import pytest
+import requests
+import responses
 
 from financial_dashboard.extensions import cache
 from financial_dashboard.market import services
@@ -61,6 +63,9 @@ class LiveSource:
         self.saved = dict(self.providers)
 
     def use(self, source, provider):
+        if isinstance(provider, FakeProvider) and provider.stands_for is None and source == "ccxt":
+            # Stored and cached under the real provider's key: ccxt:<CCXT_EXCHANGE>.
+            provider.stands_for = f"ccxt:{self.app.config['CCXT_EXCHANGE']}"
         self.providers[source] = provider
         return provider
 
@@ -126,3 +131,38 @@ def csv_file(tmp_path):
         return path
 
     return write
+
+
+class RealNetworkAttempt(BaseException):
+    """Not an Exception, so neither yfinance nor the adapter can swallow it."""
+
+
+@pytest.fixture
+def fresh_yfinance(monkeypatch):
+    """The real yfinance as in a process that just started: no cached time zone, cookie, crumb or response."""
+    import yfinance as yf
+
+    # yfinance's on-disk caches of time zones and cookies would carry one test's answers into the next.
+    monkeypatch.setattr(yf.cache._TzCacheManager, "_tz_cache", yf.cache._TzCacheDummy())
+    monkeypatch.setattr(yf.cache._CookieCacheManager, "_Cookie_cache", yf.cache._CookieCacheDummy())
+    # Its Ticker.info fallback for a missing time zone, which it only tries in the first two calls of a process.
+    monkeypatch.setattr(yf.base, "_tz_info_fetch_ctr", 2)
+    yf.data.YfData.cache_get.cache_clear()
+    data = yf.data.YfData(session=requests.Session())
+    data._crumb = data._cookie = None
+    data._cookie_strategy = "basic"
+    return yf
+
+
+@pytest.fixture
+def yahoo_http(fresh_yfinance, monkeypatch):
+    """A RequestsMock for the real yfinance, with no network: curl_cffi (yfinance's own transport) is fenced
+    off, so a test must hand providers a requests Session."""
+
+    def refuse(*args, **kwargs):
+        raise RealNetworkAttempt("a test tried to use curl_cffi, i.e. the real network")
+
+    monkeypatch.setattr("curl_cffi.requests.Session.request", refuse)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.get("https://fc.yahoo.com", status=404)
+        yield mock

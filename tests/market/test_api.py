@@ -179,7 +179,9 @@ def test_a_symbol_yahoo_does_not_know_is_a_404(yahoo, client):
 def test_crypto_pairs_written_either_way_are_the_same_pair(exchange, client, path):
     body = get(client, path)
 
-    assert (body["symbol"], body["source"], body["sample"], body["stale"]) == ("BTC/USDT", "ccxt", False, False)
+    # Stored and cached under the exchange's name, so that switching CCXT_EXCHANGE never mixes two exchanges.
+    assert (body["symbol"], body["source"], body["sample"], body["stale"]) == (
+        "BTC/USDT", "ccxt:binance", False, False)
     assert (body["period"], body["interval"]) == ("90d", "1d")
     assert body["as_of"] == "2024-12-31T00:00:00Z"
     assert len(body["history"]) == 91  # daily bars, 90 days back from 2024-12-31 inclusive
@@ -268,7 +270,8 @@ def test_imports_are_served_with_the_sample_source_too(client, runner, csv_file)
 
 def test_symbol_search(client):
     body = get(client, "/api/market/symbols?q=micro")
-    assert body == {"items": [{"symbol": "MSFT", "name": "Microsoft Corp.", "type": "stock", "source": "sample"}]}
+    assert body == {"items": [{"symbol": "MSFT", "name": "Microsoft Corp.", "type": "stock", "source": "sample",
+                               "currency": "USD"}]}
 
 
 @pytest.fixture

@@ -10,19 +10,35 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from .errors import (
+    InvalidSymbol,
+    MarketDataError,
+    ProviderRefused,
+    ProviderUnavailable,
+    RateLimited,
+    SymbolNotFound,
+    UnknownProvider,
+    UnsupportedInterval,
+    UnsupportedRange,
+)
+
 __all__ = [
     "INTERVALS",
     "OHLCV_COLUMNS",
     "InvalidSymbol",
     "MarketDataError",
     "MarketDataProvider",
+    "ProviderRefused",
     "ProviderUnavailable",
     "RateLimited",
     "SymbolNotFound",
     "UnknownProvider",
     "UnsupportedInterval",
+    "UnsupportedRange",
     "as_utc",
     "empty_ohlcv",
+    "major_currency",
+    "with_meta",
     "retry_after_seconds",
     "normalize_ohlcv",
     "pair_syntax",
@@ -45,9 +61,13 @@ INTERVALS: dict[str, tuple[str, ...]] = {
 DAILY_OR_LONGER = frozenset({"1d", "1wk", "1w", "1mo"})
 
 # The one definition of the characters a symbol may hold: letters, digits and the punctuation Yahoo
-# writes (BRK-B, ^GSPC, EURUSD=X, RDS.A). Every provider's pattern, and the CSV import's, is built from it.
+# writes (BRK-B, ^GSPC, EURUSD=X, RDS.A, M&M.NS). Every provider's pattern, and the CSV import's, is built from it.
 SYMBOL_ALNUM = "A-Z0-9"
-SYMBOL_PUNCTUATION = ".^=-"
+SYMBOL_PUNCTUATION = ".^=&-"
+
+# Currencies that some exchanges quote in hundredths: London in pence (Yahoo writes GBp, others GBX),
+# Johannesburg in cents (ZAc), Tel Aviv in agorot (ILA). Prices are stored in the major unit.
+MINOR_UNITS = {"GBp": ("GBP", 0.01), "GBX": ("GBP", 0.01), "ZAc": ("ZAR", 0.01), "ILA": ("ILS", 0.01)}
 
 
 def symbol_syntax(max_length: int, *, slash: bool = False, needs_alnum: bool = True) -> re.Pattern:
@@ -63,61 +83,6 @@ def pair_syntax(max_part: int) -> re.Pattern:
     return re.compile(rf"^{part}[/-]{part}$")
 
 
-class MarketDataError(Exception):
-    """Base of every error a provider raises; `message` is safe to show to a user."""
-
-    def __init__(self, message: str, *, symbol: str | None = None, provider: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.symbol = symbol
-        self.provider = provider
-
-
-class InvalidSymbol(MarketDataError):
-    """The symbol is not even syntactically possible for this provider."""
-
-
-class SymbolNotFound(MarketDataError):
-    """The provider answered, and it does not know the symbol."""
-
-
-class ProviderUnavailable(MarketDataError):
-    """The provider could not be asked: network, DNS, timeout, outage. Worth retrying later."""
-
-    default_cause = "network error"
-
-    def __init__(self, message: str, *, symbol: str | None = None, provider: str | None = None,
-                 cause: str | None = None, retry_after: int | None = None):
-        super().__init__(message, symbol=symbol, provider=provider)
-        self.cause = cause or self.default_cause
-        self.retry_after = 60 if retry_after is None else int(retry_after)
-
-
-class RateLimited(ProviderUnavailable):
-    """The provider refused because of too many requests; `retry_after` is its hint when it gave one."""
-
-    default_cause = "rate limited"
-
-
-class UnsupportedInterval(MarketDataError):
-    """The provider does not serve bars of that size; `allowed` lists those it does."""
-
-    def __init__(self, interval: str, allowed, *, provider: str | None = None):
-        self.interval = interval
-        self.allowed = tuple(allowed)
-        super().__init__(f"Interval {interval!r} is not supported; use one of: {', '.join(self.allowed)}.",
-                         provider=provider)
-
-
-class UnknownProvider(MarketDataError, LookupError):
-    """No provider is registered under that name."""
-
-    def __init__(self, name: str, available):
-        self.name = name
-        self.available = tuple(available)
-        super().__init__(f"Unknown market-data provider {name!r}; known: {', '.join(self.available)}.")
-
-
 def as_utc(value) -> pd.Timestamp | None:
     """A tz-aware UTC Timestamp from None, str, date, datetime or Timestamp (naive means UTC)."""
     if value is None:
@@ -128,6 +93,21 @@ def as_utc(value) -> pd.Timestamp | None:
     if ts is pd.NaT:
         raise ValueError(f"Not a timestamp: {value!r}")
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def major_currency(code: str | None) -> tuple[str | None, float]:
+    """The currency prices should be stored in, and the factor to get there: ("GBP", 0.01) for "GBp"."""
+    if not code:
+        return None, 1.0
+    return MINOR_UNITS.get(code, (code, 1.0))
+
+
+def with_meta(frame: pd.DataFrame, currency: str | None = None, dividends: pd.Series | None = None) -> pd.DataFrame:
+    """Attach what a provider knows beside the bars (see MarketDataProvider.fetch_ohlcv) and return ``frame``."""
+    frame.attrs["currency"] = currency
+    if dividends is not None:
+        frame.attrs["dividends"] = dividends
+    return frame
 
 
 def retry_after_seconds(value) -> int | None:
@@ -143,8 +123,8 @@ def retry_after_seconds(value) -> int | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0, int((when - dt.datetime.now(dt.timezone.utc)).total_seconds()))
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0, int((when - dt.datetime.now(dt.UTC)).total_seconds()))
 
 
 def empty_ohlcv() -> pd.DataFrame:
@@ -247,15 +227,38 @@ class MarketDataProvider(abc.ABC):
                                 symbol=symbol, provider=self.name)
         return canonical
 
+    @property
+    def source_id(self) -> str:
+        """What bars from this provider are stored and cached under (ccxt adds the exchange: ccxt:binance)."""
+        return self.name
+
     def validate_interval(self, interval: str) -> str:
         if interval not in self.intervals:
             raise UnsupportedInterval(interval, self.intervals, provider=self.name)
         return interval
 
+    def available_intervals(self) -> tuple[str, ...]:
+        """The intervals this instance can serve (ccxt: those its exchange has)."""
+        return self.intervals
+
+    def check_range(self, interval: str, start: pd.Timestamp | None, now: pd.Timestamp) -> pd.Timestamp | None:
+        """The start to ask for: ``start``, or UnsupportedRange when the provider cannot go back that far.
+
+        Default: no limit. Providers with one may also move a start that is just past it (or None) forward.
+        """
+        return start
+
     @abc.abstractmethod
     def fetch_ohlcv(self, symbol: str, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
                     interval: str = "1d") -> pd.DataFrame:
-        """Bars for `symbol` in the normalised shape (see `normalize_ohlcv`)."""
+        """Bars for `symbol` in the normalised shape (see `normalize_ohlcv`).
+
+        Prices are as traded, adjusted for stock splits only (never for dividends), in the major unit of
+        their currency (pounds, not pence). ``frame.attrs["currency"]`` names that currency (ISO 4217, or
+        the quote asset of a crypto pair; None when the source does not say), and
+        ``frame.attrs["dividends"]``, when the source reports them, holds the cash dividends per share
+        by ex-date in the same currency.
+        """
 
     def search_symbols(self, query: str, limit: int = 20) -> list[dict]:
         """Symbols matching `query`: dicts with symbol, name, type, source. Default: none."""

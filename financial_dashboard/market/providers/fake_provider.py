@@ -30,7 +30,8 @@ class FakeProvider(MarketDataProvider):
     """Serves `frames` (symbol -> OHLCV frame) if given, else a generated series for any valid symbol.
 
     Every call is appended to `calls`; set `fail_with` to an exception to make the next calls raise it.
-    Generated prices depend only on the symbol and the timestamp, so overlapping windows agree.
+    Generated prices depend only on the symbol and the timestamp, so overlapping windows agree. A frame's
+    ``attrs`` (currency, dividends) are handed out with it.
     """
 
     asset_classes = frozenset({"stock", "etf", "index", "fx", "crypto"})
@@ -38,12 +39,19 @@ class FakeProvider(MarketDataProvider):
     symbol_pattern = symbol_syntax(20, slash=True)
 
     def __init__(self, frames: dict[str, pd.DataFrame] | None = None, fail_with: BaseException | None = None,
-                 timeout: float | None = None):
-        # `timeout` is accepted and ignored so that the fake can stand in for any provider.
+                 timeout: float | None = None, source_id: str | None = None):
+        # `timeout` is accepted and ignored so that the fake can stand in for any provider; `source_id` is
+        # what the provider it stands in for stores its bars under (ccxt:binance).
         self.frames = None if frames is None else {
             self.validate_symbol(symbol): normalize_ohlcv(frame) for symbol, frame in frames.items()}
         self.fail_with = fail_with
+        self.stands_for = source_id
         self.calls: list[dict] = []
+
+    @property
+    def source_id(self) -> str | None:
+        """None: stored under the source whose place the fake takes (the service falls back to that name)."""
+        return self.stands_for
 
     def fetch_ohlcv(self, symbol, start=None, end=None, interval="1d") -> pd.DataFrame:
         self.calls.append({"method": "fetch_ohlcv", "symbol": symbol, "start": start, "end": end,

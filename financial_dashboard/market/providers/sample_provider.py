@@ -2,8 +2,9 @@
 
 The data is Quandl WIKI's public-domain history as shipped by bokeh-sampledata (see
 market/data/NOTICE.md). The file keeps the source's unadjusted values; the provider applies
-the stock splits inside the bundled period so that, like yfinance's auto-adjusted prices, a
-split is not a crash. Dividends are not adjusted.
+the stock splits inside the bundled period, and nothing else, so that the prices follow the
+same rule as the live ones: adjusted for splits (a split is not a crash), never for dividends.
+All four are US listings, in US dollars; the file holds no dividends.
 """
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from .base import (
     as_utc,
     empty_ohlcv,
     normalize_ohlcv,
+    with_meta,
 )
 
 DATA_FILE = "data/sample_stocks.csv.gz"
+CURRENCY = "USD"
 
 NAMES = {
     "AAPL": "Apple Inc.",
@@ -99,13 +102,13 @@ class SampleProvider(MarketDataProvider):
         start, end = as_utc(start), as_utc(end)
         frame = self._clip(frame, start, end)
         if interval == "1d":
-            return frame.copy()
+            return with_meta(frame.copy(), CURRENCY)
         if frame.empty:
-            return empty_ohlcv()
+            return with_meta(empty_ohlcv(), CURRENCY)
         # Like Yahoo: weeks are labelled by their Monday, months by their first day.
         bars = frame.resample(_RESAMPLE[interval], label="left", closed="left").agg(
             {"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum"})
-        return normalize_ohlcv(bars)
+        return with_meta(normalize_ohlcv(bars), CURRENCY)
 
     def splits(self, symbol: str) -> pd.Series:
         """Split ratios inside the bundled period, indexed by ex-date (00:00 UTC)."""
@@ -120,4 +123,5 @@ class SampleProvider(MarketDataProvider):
             return []
         ranked = [s for s in self.symbols() if s.startswith(needle)]
         ranked += [s for s in self.symbols() if s not in ranked and needle in NAMES[s].upper()]
-        return [{"symbol": s, "name": NAMES[s], "type": "stock", "source": self.name} for s in ranked[:limit]]
+        return [{"symbol": s, "name": NAMES[s], "type": "stock", "source": self.name, "currency": CURRENCY}
+                for s in ranked[:limit]]

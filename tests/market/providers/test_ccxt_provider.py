@@ -15,6 +15,7 @@ from financial_dashboard.market.providers import (
     UnsupportedInterval,
     ccxt_provider,
 )
+from financial_dashboard.market.providers.base import ProviderRefused, UnsupportedRange
 from financial_dashboard.market.providers.ccxt_provider import CcxtProvider
 
 from .test_base import assert_normalised
@@ -111,39 +112,77 @@ def test_success_gives_the_normalised_frame(provider, rsps):
     assert query["startTime"] == [str(FIRST + DAY)]
 
 
-def test_pages_follow_since_until_end(fresh_exchanges, rsps):
-    provider = CcxtProvider(page_limit=3)
+def paging_provider(page_limit, max_pages=ccxt_provider.MAX_PAGES):
+    provider = CcxtProvider(page_limit=page_limit, max_pages=max_pages)
     provider.exchange.set_markets(MARKETS)
+    return provider
+
+
+def start_times(rsps):
+    return [int(q["startTime"][0]) for q in kline_calls(rsps)]
+
+
+def test_pages_walk_back_from_end_to_start(fresh_exchanges, rsps):
+    provider = paging_provider(3)
     rsps.add_callback(responses.GET, KLINES, callback=klines_callback)
     frame = provider.fetch_ohlcv("BTC/USDT", utc("2024-01-01"), utc("2024-01-08"))
-    assert len(frame) == 8 and frame.index.is_unique
-    assert frame.index[-1] == utc("2024-01-08")
-    assert [q["startTime"][0] for q in kline_calls(rsps)] == [str(FIRST), str(FIRST + 3 * DAY), str(FIRST + 6 * DAY)]
+    assert frame.index.tolist() == [utc(f"2024-01-0{d}") for d in range(1, 9)]
+    # Newest window first, each window one page of candles, the last one cut at the start.
+    assert start_times(rsps) == [FIRST + 4 * DAY + 1, FIRST + DAY + 1, FIRST]
 
 
-def test_paging_stops_when_the_exchange_has_nothing_newer(fresh_exchanges, rsps):
-    provider = CcxtProvider(page_limit=4)
-    provider.exchange.set_markets(MARKETS)
+def test_max_pages_back_to_the_markets_first_candle(fresh_exchanges, rsps):
+    """period=max used to be the last page only (1,000 candles, less than 10y of daily bars)."""
+    provider = paging_provider(3)
     rsps.add_callback(responses.GET, KLINES, callback=klines_callback)
-    frame = provider.fetch_ohlcv("BTC/USDT", utc("2024-01-01"), utc("2024-03-01"))
+    frame = provider.fetch_ohlcv("BTC/USDT", end=utc("2024-01-10"))
+    assert len(frame) == CANDLES and frame.index[0] == utc("2024-01-01")
+    # Jan 8-10, 5-7, 2-4, then Dec 30-Jan 1 (only Jan 1), then a window before the first candle, where
+    # Binance answers its first candles instead: outside the window, so paging stops.
+    assert len(kline_calls(rsps)) == 5
+
+
+def test_the_cap_on_pages_keeps_the_newest_candles(fresh_exchanges, rsps):
+    provider = paging_provider(3, max_pages=2)
+    rsps.add_callback(responses.GET, KLINES, callback=klines_callback)
+    frame = provider.fetch_ohlcv("BTC/USDT", end=utc("2024-01-10"))
+    assert frame.index.tolist() == [utc(f"2024-01-{d:02}") for d in range(5, 11)]
+    assert len(kline_calls(rsps)) == 2
+
+
+def test_a_window_longer_than_the_cap_is_refused_before_any_request(fresh_exchanges, rsps):
+    provider = paging_provider(3, max_pages=2)
+    with pytest.raises(UnsupportedRange) as raised:
+        provider.fetch_ohlcv("BTC/USDT", utc("2024-01-01"), utc("2024-01-10"))
+    assert "binance serves 3 candles a page" in raised.value.message and "go back 6 days" in raised.value.message
+    assert kline_calls(rsps) == []
+    # The same check, before fetching, from the service's "now".
+    with pytest.raises(UnsupportedRange):
+        provider.check_range("1d", utc("2024-01-01"), utc("2024-01-10"))
+    assert provider.check_range("1d", utc("2024-01-05"), utc("2024-01-10")) == utc("2024-01-05")
+
+
+def test_candles_after_the_end_of_a_market_are_found_by_walking_back(fresh_exchanges, rsps):
+    provider = paging_provider(4)
+    rsps.add_callback(responses.GET, KLINES, callback=klines_callback)
+    frame = provider.fetch_ohlcv("BTC/USDT", utc("2023-12-20"), utc("2024-01-20"))
     assert len(frame) == CANDLES
-    assert len(kline_calls(rsps)) == 4  # 4 + 4 + 2 candles, then an empty page
+    # Windows after Jan 10 are empty pages; paging stops once the window before Jan 1 is answered with
+    # candles outside it.
+    assert len(kline_calls(rsps)) == 6
 
 
 def test_an_exchange_that_ignores_since_cannot_loop_forever(fresh_exchanges, rsps):
-    provider = CcxtProvider(page_limit=2)
-    provider.exchange.set_markets(MARKETS)
+    provider = paging_provider(2)
     rsps.get(KLINES, json=[kline(FIRST), kline(FIRST + DAY)])
-    frame = provider.fetch_ohlcv("BTC/USDT", utc("2024-01-01"), utc("2024-03-01"))
+    frame = provider.fetch_ohlcv("BTC/USDT", utc("2023-12-01"), utc("2024-01-02"))
     assert len(frame) == 2
     assert len(kline_calls(rsps)) == 2
 
 
-def test_without_start_the_last_page_before_end_is_fetched(provider, rsps):
-    rsps.add_callback(responses.GET, KLINES, callback=klines_callback)
-    provider.page_limit = 3
-    frame = provider.fetch_ohlcv("BTC/USDT", end=utc("2024-01-05"))
-    assert frame.index.tolist() == [utc("2024-01-03"), utc("2024-01-04"), utc("2024-01-05")]
+def test_the_page_size_is_the_exchanges_when_smaller(fresh_exchanges):
+    assert CcxtProvider("coinbaseexchange")._page_size(CcxtProvider("coinbaseexchange").exchange) == 300
+    assert CcxtProvider()._page_size(CcxtProvider().exchange) == 1000
 
 
 @pytest.mark.parametrize("symbol", ["BTC-USDT", "btc/usdt", " btc-usdt "])
@@ -197,12 +236,32 @@ def test_http_429_and_418_are_rate_limited_with_the_retry_after_hint(provider, r
     assert (raised.value.cause, raised.value.retry_after) == ("rate limited", 7)
 
 
-@pytest.mark.parametrize("status", [503, 451])
-def test_exchange_outage_or_geo_block_is_unavailable(provider, rsps, status):
-    rsps.get(KLINES, status=status, body="Service unavailable")
+def test_exchange_outage_is_unavailable(provider, rsps):
+    rsps.get(KLINES, status=503, body="Service unavailable")
     with pytest.raises(ProviderUnavailable) as raised:
         provider.fetch_ohlcv("BTC/USDT", utc("2024-01-01"), utc("2024-01-02"))
-    assert raised.value.cause == "exchange unavailable"
+    assert type(raised.value) is ProviderUnavailable and raised.value.cause == "exchange unavailable"
+
+
+# Binance's answer to servers in the countries it does not serve (and many cloud regions), as ccxt reports it.
+RESTRICTED = {"code": 0, "msg": "Service unavailable from a restricted location according to 'b. Eligibility' in "
+                                "https://www.binance.com/en/terms. Please contact customer service if you believe "
+                                "you received this message in error."}
+
+
+@pytest.mark.parametrize("url", [KLINES, EXCHANGE_INFO])
+def test_a_geo_block_is_a_lasting_refusal(fresh_exchanges, rsps, url):
+    provider = CcxtProvider(timeout=5)
+    if url == KLINES:
+        provider.exchange.set_markets(MARKETS)
+    rsps.get(url, status=451, json=RESTRICTED)
+    with pytest.raises(ProviderRefused) as raised:
+        provider.fetch_ohlcv("BTC/USDT", utc("2024-01-01"), utc("2024-01-02"))
+    assert raised.value.cause == "refused by binance (HTTP 451)" and raised.value.retry_after == 3600
+    assert "binance refuses requests from this server" in raised.value.message
+    # This is how ccxt raised it: an ExchangeNotAvailable with the status in its message.
+    import ccxt
+    assert isinstance(raised.value.__cause__, ccxt.ExchangeNotAvailable) and " 451 " in str(raised.value.__cause__)
 
 
 def test_symbol_absent_from_the_markets_is_not_found_without_a_request(provider, rsps):
@@ -249,6 +308,30 @@ def test_failed_market_download_is_mapped_and_retried(fresh_exchanges, rsps):
 def test_search_ranks_prefix_matches_first(provider):
     hits = provider.search_symbols("btc")
     assert [hit["symbol"] for hit in hits] == ["BTC/EUR", "BTC/USDT", "ETH/BTC"]
-    assert hits[0] == {"symbol": "BTC/EUR", "name": "BTC / EUR", "type": "crypto", "source": "ccxt"}
+    assert hits[0] == {"symbol": "BTC/EUR", "name": "BTC / EUR", "type": "crypto", "source": "ccxt",
+                       "currency": "EUR"}
     assert [hit["symbol"] for hit in provider.search_symbols("eth-u")] == ["ETH/USDT"]
     assert provider.search_symbols("btc", limit=1) == hits[:1]
+
+
+def test_prices_are_in_the_quote_currency_and_stored_under_the_exchange(provider, rsps):
+    rsps.add_callback(responses.GET, KLINES, callback=klines_callback)
+    assert provider.fetch_ohlcv("BTC/USDT", utc("2024-01-01"), utc("2024-01-02")).attrs["currency"] == "USDT"
+    assert provider.source_id == "ccxt:binance" and CcxtProvider("kraken").source_id == "ccxt:kraken"
+
+
+def test_an_interval_the_exchange_lacks_is_unsupported_without_a_request(fresh_exchanges, rsps):
+    coinbase = CcxtProvider("coinbaseexchange")  # Coinbase has 1m 5m 15m 1h 6h 1d: no 4h, no 1w
+    assert coinbase.available_intervals() == ("1m", "5m", "15m", "1h", "1d")
+    for interval in ("4h", "1w", "1wk"):
+        with pytest.raises(UnsupportedInterval) as raised:
+            coinbase.fetch_ohlcv("BTC/USD", interval=interval)
+        assert raised.value.allowed == ("1m", "5m", "15m", "1h", "1d")
+    assert len(rsps.calls) == 0
+
+
+def test_a_misspelt_exchange_is_named_with_suggestions_without_importing_ccxt():
+    assert ccxt_provider.exchange_problem("binance") is None and ccxt_provider.exchange_problem("kraken") is None
+    problem = ccxt_provider.exchange_problem("binanse")
+    assert problem.startswith("'binanse' is not a ccxt exchange id; did you mean binance")
+    assert "is not a ccxt exchange id." in ccxt_provider.exchange_problem("Zzzz")

@@ -66,6 +66,17 @@ def test_splits_inside_the_period_are_adjusted(provider):
     assert provider.splits("IBM").empty
 
 
+def test_prices_follow_the_live_rule_split_adjusted_never_dividend_adjusted(provider):
+    """IBM paid a dividend every quarter of 2000-2013 and never split then: every bundled close is as traded."""
+    rows = raw_rows("IBM")
+    frame = provider.fetch_ohlcv("IBM")
+    traded = pd.Series({pd.Timestamp(day, tz="UTC"): float(row["close"]) for day, row in rows.items()}).sort_index()
+    assert frame["close"].tolist() == traded.tolist()
+    # In US dollars, said beside the bars as every provider does; no dividends are bundled.
+    assert frame.attrs["currency"] == "USD" and "dividends" not in frame.attrs
+    assert provider.fetch_ohlcv("AAPL", "2012-01-01", "2012-12-31", "1mo").attrs["currency"] == "USD"
+
+
 def test_date_filter_is_inclusive(provider):
     frame = provider.fetch_ohlcv("MSFT", pd.Timestamp("2013-02-25", tz="UTC"), "2013-03-01")
     assert [d.strftime("%Y-%m-%d") for d in frame.index] == [
@@ -110,7 +121,7 @@ def test_symbols_and_search(provider):
     assert provider.symbols() == ["AAPL", "GOOG", "IBM", "MSFT"]
     assert [hit["symbol"] for hit in provider.search_symbols("micro")] == ["MSFT"]
     assert provider.search_symbols("g")[0] == {"symbol": "GOOG", "name": sample_provider.NAMES["GOOG"],
-                                               "type": "stock", "source": "sample"}
+                                               "type": "stock", "source": "sample", "currency": "USD"}
     assert provider.search_symbols("") == []
 
 

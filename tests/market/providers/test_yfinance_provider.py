@@ -143,10 +143,11 @@ def test_real_yfinance_parses_the_v8_chart(provider, rsps):
     assert_normalised(frame)
     # Daily bars keep their exchange date, stamped 00:00 UTC.
     assert frame.index.tolist() == [utc("2024-01-02"), utc("2024-01-03"), utc("2024-01-04"), utc("2024-01-05")]
-    # auto_adjust=True: OHLC scaled by adjclose/close, volume untouched.
-    assert frame["close"].tolist() == pytest.approx([c * ADJUSTMENT for c in CLOSE])
-    assert frame["open"].iloc[0] == pytest.approx(187.15 * ADJUSTMENT)
+    # Yahoo's close (split-adjusted), not its adjclose (dividend-adjusted too): prices as traded.
+    assert frame["close"].tolist() == CLOSE
+    assert frame["open"].iloc[0] == 187.15
     assert frame["volume"].tolist() == [float(v) for v in VOLUME]
+    assert frame.attrs["currency"] == "USD" and frame.attrs["dividends"].empty
     history_call = [c for c in chart_route.calls if "period1" in c.request.url][0]
     assert "interval=1d" in history_call.request.url and "events=div" in history_call.request.url
     assert yf.config.debug.hide_exceptions is False
@@ -217,8 +218,9 @@ def test_history_frame_is_normalised_and_called_as_documented(provider, fake_his
     assert frame["close"].tolist() == CLOSE
     (call,) = calls
     assert call["symbol"] == "AAPL" and call["session"] is provider.session
-    assert (call["interval"], call["auto_adjust"], call["actions"], call["timeout"]) == ("1d", True, False, 3.0)
-    assert call["start"] == utc("2024-01-02")
+    # Not adjusted for dividends; the dividends come beside the bars.
+    assert (call["interval"], call["auto_adjust"], call["actions"], call["timeout"]) == ("1d", False, True, 3.0)
+    assert call["start"] == utc("2024-01-01")  # a day early: east of UTC a session opens the day before in UTC
     assert call["end"] == utc("2024-01-06")  # yfinance's end is exclusive; ours is inclusive
 
 
@@ -230,12 +232,14 @@ def test_without_start_the_whole_history_is_asked_for(provider, fake_history):
 
 
 def test_intraday_bars_keep_their_time(provider, fake_history):
-    index = pd.DatetimeIndex(["2024-01-02 09:30", "2024-01-02 10:30"], name="Datetime").tz_localize(
-        "America/New_York")
-    fake_history(pd.DataFrame({"Open": [1.0, 2.0], "High": [1.0, 2.0], "Low": [1.0, 2.0], "Close": [1.0, 2.0],
-                               "Volume": [10, 20]}, index=index))
-    frame = provider.fetch_ohlcv("AAPL", utc("2024-01-02"), utc("2024-01-03"), "1h")
-    assert frame.index.tolist() == [utc("2024-01-02 14:30"), utc("2024-01-02 15:30")]
+    # Hourly bars exist for the last 730 days only: a week ago, in New York.
+    day = (pd.Timestamp.now(tz="UTC") - pd.Timedelta(days=7)).strftime("%Y-%m-%d")
+    index = pd.DatetimeIndex([f"{day} 09:30", f"{day} 10:30"], name="Datetime").tz_localize("America/New_York")
+    calls = fake_history(pd.DataFrame({"Open": [1.0, 2.0], "High": [1.0, 2.0], "Low": [1.0, 2.0],
+                                       "Close": [1.0, 2.0], "Volume": [10, 20]}, index=index))
+    frame = provider.fetch_ohlcv("AAPL", utc(day), utc(day) + pd.Timedelta(days=1), "1h")
+    assert frame.index.tolist() == list(index.tz_convert("UTC"))
+    assert calls[0]["start"] == utc(day)  # intraday windows are not padded: they stay inside Yahoo's limit
 
 
 def test_empty_frame_for_an_unknown_symbol_is_not_found(provider, fake_history, rsps):
@@ -310,13 +314,23 @@ def test_raises_once_then_empty_frames_stays_unavailable(provider, fake_history,
 @pytest.mark.parametrize("error", [yf_errors.YFTzMissingError("AAPL"),
                                    yf_errors.YFPricesMissingError("AAPL", " (1d 2024-01-06 -> 2024-01-07)")])
 def test_missing_data_exceptions_are_checked_with_yahoo(provider, fake_history, rsps, error):
-    fake_history(error)
+    calls = fake_history(error)
     probe = rsps.get(CHART.format("AAPL"), json=chart())
     assert provider.fetch_ohlcv("AAPL", utc("2024-01-06"), utc("2024-01-07")).empty
+    # Yahoo knows the symbol and gave no reason: tried once more (a stale crumb looks the same), probed once.
+    assert len(calls) == 2 and probe.call_count == 1
     rsps.replace(responses.GET, CHART.format("AAPL"), status=404, json=NOT_FOUND)
     with pytest.raises(SymbolNotFound):
         provider.fetch_ohlcv("AAPL", utc("2024-01-06"), utc("2024-01-07"))
-    assert probe.call_count == 1
+    assert len(calls) == 3
+
+
+def test_yahoo_saying_the_range_is_empty_is_not_asked_twice(provider, fake_history, rsps):
+    calls = fake_history(yf_errors.YFPricesMissingError(
+        "AAPL", "", yahoo_reason="No data found for this date range, symbol may be delisted"))
+    rsps.get(CHART.format("AAPL"), json=chart())
+    assert provider.fetch_ohlcv("AAPL", utc("2024-01-06"), utc("2024-01-07")).empty
+    assert len(calls) == 1
 
 
 def test_probe_rate_limit_and_yahoo_down(provider, fake_history, rsps):
@@ -331,18 +345,21 @@ def test_probe_rate_limit_and_yahoo_down(provider, fake_history, rsps):
     assert raised.value.cause == "provider error"
 
 
-def test_yahoo_down_message_and_unexpected_errors_are_unavailable(provider, fake_history):
+def test_yahoo_down_message_and_unexpected_errors_are_unavailable(provider, fake_history, rsps):
     fake_history(yf_errors.YFDataException("*** YAHOO! FINANCE IS CURRENTLY DOWN! ***"))
     with pytest.raises(ProviderUnavailable) as raised:
         provider.fetch_ohlcv("AAPL")
     assert raised.value.cause == "provider down"
-    fake_history(KeyError("chart"))
+    # Something yfinance could not parse, from a Yahoo that knows the symbol: probed, tried again, then an outage.
+    rsps.get(CHART.format("AAPL"), json=chart())
+    calls = fake_history(KeyError("chart"))
+    before = len(calls)
     with pytest.raises(ProviderUnavailable) as raised:
         provider.fetch_ohlcv("AAPL")
-    assert raised.value.cause == "unexpected provider error"
+    assert raised.value.cause == "unexpected provider error" and len(calls) - before == 2
 
 
-@pytest.mark.parametrize("symbol", ["", "AAPL US", "A" * 16, "AAPL$", "^", "--", None])
+@pytest.mark.parametrize("symbol", ["", "AAPL US", "A" * 16, "AAPL$", "^", "--", "&", None])
 def test_invalid_syntax_never_reaches_yfinance(provider, fake_history, symbol):
     calls = fake_history(history_frame())
     with pytest.raises(InvalidSymbol):
@@ -351,7 +368,8 @@ def test_invalid_syntax_never_reaches_yfinance(provider, fake_history, symbol):
 
 
 @pytest.mark.parametrize("symbol, canonical", [("aapl", "AAPL"), ("BRK-B", "BRK-B"), ("brk.b", "BRK.B"),
-                                               ("^gspc", "^GSPC"), ("EURUSD=X", "EURUSD=X"), (" spy ", "SPY")])
+                                               ("^gspc", "^GSPC"), ("EURUSD=X", "EURUSD=X"), (" spy ", "SPY"),
+                                               ("m&m.ns", "M&M.NS"), ("J&KBANK.NS", "J&KBANK.NS")])
 def test_valid_symbols_are_upper_cased(provider, symbol, canonical):
     assert provider.validate_symbol(symbol) == canonical
 
@@ -393,8 +411,9 @@ def test_search(provider, monkeypatch):
 
     monkeypatch.setattr(yf, "Search", FakeSearch)
     assert provider.search_symbols("apple", limit=2) == [
-        {"symbol": "AAPL", "name": "Apple Inc.", "type": "stock", "source": "yfinance"},
-        {"symbol": "APLE", "name": "Apple Hospitality REIT, Inc.", "type": "stock", "source": "yfinance"}]
+        {"symbol": "AAPL", "name": "Apple Inc.", "type": "stock", "source": "yfinance", "currency": None},
+        {"symbol": "APLE", "name": "Apple Hospitality REIT, Inc.", "type": "stock", "source": "yfinance",
+         "currency": None}]
 
     def unreachable(query, **kwargs):
         raise curl_errors.DNSError(DNS_ERROR)

@@ -8,7 +8,7 @@ came from, so both are dropped: they are a cache of the providers, fetched again
 The bundled sample is in US dollars.
 
 Revision ID: 7d3c2b9e4f15
-Revises: fc8ec3a2c3e7
+Revises: 1fd520bf2fb5
 Create Date: 2026-11-27 09:00:00.000000
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7d3c2b9e4f15'
-down_revision = 'fc8ec3a2c3e7'
+down_revision = '1fd520bf2fb5'
 branch_labels = None
 depends_on = None
 

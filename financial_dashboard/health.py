@@ -26,7 +26,8 @@ class HealthSchema(Schema):
 
 @bp.get("/health")
 @api_doc("health", auth=False, response=HealthSchema,
-         responses={503: {"description": "The database is unreachable (same body, status error)."}})
+         responses={503: {"description": "The database is unreachable (status error).",
+                          "schema": {"$ref": "#/definitions/Health"}}})
 def health():
     """Liveness, database and cache check for load balancers and uptime monitors.
 

@@ -165,6 +165,37 @@ def test_after_a_failure_redis_is_left_alone_then_probed_again(backend, own_redi
     assert cache.set("k", "v") is True and cache.get("k") == "v" and backend.available
 
 
+def outage(own_redis, *calls):
+    """Open the breaker with one failed read, then make ``calls`` while it is open (never reaching Redis)."""
+    own_redis.freeze()
+    try:
+        assert cache.get("anything") is None
+    finally:
+        own_redis.thaw()
+    return [call() for call in calls]
+
+
+def test_an_invalidation_lost_in_an_outage_clears_the_cache_when_redis_is_back(backend, own_redis, monkeypatch):
+    monkeypatch.setattr(backend, "retry_s", 60)
+    cache.set("figures:1", "old")
+
+    # The data changed, but Redis never heard of it.
+    assert outage(own_redis, lambda: cache.delete("figures:1")) == [False]
+    assert backend.ping() is True  # /health, or the next try after REDIS_RETRY_S
+
+    assert cache.get("figures:1") is None  # not the stale "old"
+
+
+def test_an_outage_that_lost_only_reads_and_sets_keeps_the_cache(backend, own_redis, monkeypatch):
+    monkeypatch.setattr(backend, "retry_s", 60)
+    cache.set("bars", "kept")
+
+    assert outage(own_redis, lambda: cache.get("bars"), lambda: cache.set("other", 1)) == [None, False]
+    assert backend.ping() is True
+
+    assert cache.get("bars") == "kept"
+
+
 def test_redis_timeouts_come_from_the_config(backend):
     options = backend._read_client.connection_pool.connection_kwargs
     assert (options["socket_timeout"], options["socket_connect_timeout"]) == (TIMEOUT_S, TIMEOUT_S)

@@ -5,6 +5,10 @@ slower. Every Redis error therefore reads as a miss and a write is dropped. Shor
 what a frozen Redis costs, and after a failure Redis is left alone for ``retry_s`` seconds (one caller
 per process then probes it) so that a request pays at most one timeout during an outage, not one per
 cache call. The outage is logged once per process: a warning when it starts, a line at INFO when it ends.
+
+A dropped read or ``set`` only costs speed. A dropped invalidation (a delete, or a counter step that
+versions keys) would let stale entries outlive the outage, so a process that lost one clears the
+cache as soon as Redis answers it again.
 """
 import functools
 import logging
@@ -19,21 +23,23 @@ DEFAULT_TIMEOUT_S = 0.5
 DEFAULT_RETRY_S = 5.0
 
 
-def _guarded(name, miss):
+def _guarded(name, miss, invalidates=False):
     """Wrap RedisCache.<name> so that a Redis error (or an open breaker) answers what ``miss`` returns."""
     method = getattr(RedisCache, name)
 
     @functools.wraps(method)
     def guarded(self, *args, **kwargs):
-        if not self._may_try():
-            return miss(*args, **kwargs)
-        try:
-            result = method(self, *args, **kwargs)
-        except RedisError as error:
-            self._failed(error)
-            return miss(*args, **kwargs)
-        self._succeeded()
-        return result
+        if self._may_try():
+            try:
+                result = method(self, *args, **kwargs)
+            except RedisError as error:
+                self._failed(error)
+            else:
+                self._succeeded()
+                return result
+        if invalidates:
+            self._lost_invalidation = True
+        return miss(*args, **kwargs)
 
     return guarded
 
@@ -44,6 +50,7 @@ class FaultTolerantRedisCache(RedisCache):
     retry_s = DEFAULT_RETRY_S
     _down_since = None  # monotonic time the current outage began; None while Redis answers
     _next_try = 0.0
+    _lost_invalidation = False
 
     @classmethod
     def factory(cls, app, config, args, kwargs):
@@ -87,9 +94,18 @@ class FaultTolerantRedisCache(RedisCache):
                         self.retry_s, type(error).__name__, error)
 
     def _succeeded(self):
-        if self._down_since is not None:
-            log.info("Cache available again after %.1f s", time.monotonic() - self._down_since)
-            self._down_since = None
+        if self._down_since is None:
+            return
+        log.info("Cache available again after %.1f s", time.monotonic() - self._down_since)
+        self._down_since = None
+        if self._lost_invalidation and self._get_prefix():  # without a prefix, clear() would flush the db
+            try:
+                RedisCache.clear(self)
+            except RedisError as error:
+                self._failed(error)
+                return
+            self._lost_invalidation = False
+            log.info("Cache cleared: an invalidation was lost during the outage")
 
     get = _guarded("get", lambda *a, **k: None)
     get_many = _guarded("get_many", lambda *keys, **k: [None] * len(keys))
@@ -97,9 +113,9 @@ class FaultTolerantRedisCache(RedisCache):
     set = _guarded("set", lambda *a, **k: False)
     add = _guarded("add", lambda *a, **k: False)
     set_many = _guarded("set_many", lambda *a, **k: [])
-    delete = _guarded("delete", lambda *a, **k: False)
-    delete_many = _guarded("delete_many", lambda *a, **k: [])
-    unlink = _guarded("unlink", lambda *a, **k: None)
-    clear = _guarded("clear", lambda *a, **k: False)
-    inc = _guarded("inc", lambda *a, **k: None)
-    dec = _guarded("dec", lambda *a, **k: None)
+    delete = _guarded("delete", lambda *a, **k: False, invalidates=True)
+    delete_many = _guarded("delete_many", lambda *a, **k: [], invalidates=True)
+    unlink = _guarded("unlink", lambda *a, **k: None, invalidates=True)
+    clear = _guarded("clear", lambda *a, **k: False, invalidates=True)
+    inc = _guarded("inc", lambda *a, **k: None, invalidates=True)
+    dec = _guarded("dec", lambda *a, **k: None, invalidates=True)

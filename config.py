@@ -37,6 +37,13 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
     CORS_ORIGINS = _csv(os.environ.get("CORS_ORIGINS", ""))
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Redis only holds copies: a slow or dead one must cost a request at most this long, then count as a miss.
+    REDIS_TIMEOUT_S = _float("REDIS_TIMEOUT_S", 0.5)
+    REDIS_RETRY_S = _float("REDIS_RETRY_S", 5)
+    # A database that stops answering must fail a request within seconds (503), never hold a worker.
+    DATABASE_CONNECT_TIMEOUT_S = _float("DATABASE_CONNECT_TIMEOUT_S", 3)
+    DATABASE_STATEMENT_TIMEOUT_MS = int(_float("DATABASE_STATEMENT_TIMEOUT_MS", 5000))
+    DATABASE_POOL_TIMEOUT_S = _float("DATABASE_POOL_TIMEOUT_S", 3)
     API_TOKEN_TTL = timedelta(hours=_float("API_TOKEN_TTL_HOURS", 24 * 30))
     RISK_FREE_RATE_PCT = _float("RISK_FREE_RATE_PCT", 0)
     MARKET_DATA_SOURCE = os.environ.get("MARKET_DATA_SOURCE", "live").lower()

@@ -47,10 +47,14 @@ def load_config(app, config):
     if problem := exchange_problem(app.config["CCXT_EXCHANGE"]):
         raise RuntimeError(f"CCXT_EXCHANGE: {problem}")
     if app.config.get("REDIS_URL"):
-        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        # Redis errors count as misses, with short timeouts (REDIS_TIMEOUT_S): the app works without it.
+        app.config.setdefault("CACHE_TYPE", "financial_dashboard.common.cache_backend.FaultTolerantRedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    from .common.db_timeouts import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
 

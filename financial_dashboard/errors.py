@@ -7,14 +7,19 @@ Under ``/api`` every 4xx and 5xx is JSON of one shape::
 Elsewhere errors render the HTML error page.
 """
 import logging
+import sqlite3
 
-from flask import Flask, jsonify, render_template, request
+import sqlalchemy as sa
+from flask import Flask, g, jsonify, render_template, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
+# When a client may try again after the database was unreachable or too slow (seconds).
+DATABASE_RETRY_AFTER_S = 5
+SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "disk I/O error")
 
 
 class AppError(Exception):
@@ -90,7 +95,7 @@ def error_response(code, description=None, fields=None, headers=None):
     if wants_json():
         response = jsonify(error_body(code, message, description, fields))
     else:
-        template = "errors/%d.html" % code if code in (403, 404, 500) else "errors/error.html"
+        template = "errors/%d.html" % code if code in (403, 404, 500, 503) else "errors/error.html"
         try:
             response = render_template(template, code=code, message=message, description=description)
         except Exception:  # the error page itself failed: answer plainly rather than not at all
@@ -139,12 +144,47 @@ def handle_row_gone(error: Exception):
     return error_response(404, "It was deleted meanwhile.")
 
 
+def database_unavailable(error: Exception) -> bool:
+    """Down, unreachable, too slow (connect, statement or pool timeout), or the connection dropped.
+
+    PostgreSQL's OperationalErrors are all of that kind (connection, timeout, shutdown, resources);
+    SQLite also reports a missing table or bad SQL as one, which is a bug and stays a 500.
+    """
+    if isinstance(error, sa.exc.TimeoutError):
+        return True
+    if not isinstance(error, sa.exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.Error):
+        return isinstance(error, sa.exc.OperationalError) and any(m in str(error.orig) for m in SQLITE_UNAVAILABLE)
+    return isinstance(error, sa.exc.OperationalError)
+
+
+def handle_database_error(error: sa.exc.SQLAlchemyError):
+    if not database_unavailable(error):
+        return handle_unexpected(error)
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        pass  # the connection is gone; the session starts afresh with the next request
+    # The driver's own message only: the SQL and its parameters (an e-mail, a token hash) stay out of the log.
+    log.warning("Database unavailable on %s %s: %s", request.method, request.path,
+                getattr(error, "orig", None) or error)
+    # The error page must not ask the database who is signed in (that is what just failed).
+    g._login_user = login_manager.anonymous_user()
+    return error_response(503, "The database is unavailable or too slow to answer. Please try again shortly.",
+                          headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)})
+
+
 def register_errors(app: Flask):
     from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(ObjectDeletedError, handle_row_gone)
     app.register_error_handler(StaleDataError, handle_row_gone)
+    app.register_error_handler(sa.exc.DBAPIError, handle_database_error)
+    app.register_error_handler(sa.exc.TimeoutError, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ValidationError, handle_schema_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -87,7 +87,7 @@ def test_the_cache_uses_redis_only_when_redis_url_is_set():
     without = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "REDIS_URL": None})
 
     assert (with_redis.config["CACHE_TYPE"], with_redis.config["CACHE_REDIS_URL"]) == \
-        ("RedisCache", "redis://127.0.0.1:6379/0")
+        ("financial_dashboard.common.cache_backend.FaultTolerantRedisCache", "redis://127.0.0.1:6379/0")
     assert without.config["CACHE_TYPE"] == "SimpleCache"
 
 

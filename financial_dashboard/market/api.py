@@ -9,6 +9,7 @@ from ..analytics.kpis import KPI_DEFINITIONS
 from ..common.api import query_args
 from ..common.openapi import api_doc
 from . import bp, cache, services
+from .quote_schemas import QuoteListSchema, QuotesQuerySchema, StockInfoSchema
 from .schemas import (
     CryptoQuerySchema,
     MarketDataSchema,
@@ -77,3 +78,28 @@ def symbols():
     """Search the symbols the product knows: a bundled list, plus the exchange's markets when reachable."""
     args = query_args(SymbolQuerySchema)
     return {"items": services.search_symbols(args["q"], args["limit"])}
+
+
+@bp.get("/api/market/quotes")
+@api_doc("market", query=QuotesQuerySchema, response=QuoteListSchema, auth=False, description="""Quotes of up to
+50 symbols, stocks and crypto pairs mixed, in the order asked. Built from the same 20-second cache and stored
+bars as /api/stock (daily bars of the last 60 days, continued by newer imported bars); stocks not cached are
+fetched in one provider call. A symbol that fails gets an entry with `error` in its place, the others are not
+affected.""")
+def quotes():
+    """Latest price, previous close, change, volume, currency and as-of of several symbols."""
+    from .quotes import get_quotes
+
+    return {"items": get_quotes(query_args(QuotesQuerySchema)["symbols"])}
+
+
+@bp.get("/api/stock/<ticker>/info")
+@api_doc("market", response=StockInfoSchema, errors=(400, 404), auth=False, description="""Company figures from the
+provider when it is reachable (cached for a day). Otherwise what is known offline: the bundled list's name,
+the currency read from the symbol, the 52-week range from stored or bundled bars; every other field is
+null with its reason in `reasons`.""")
+def stock_info(ticker):
+    """Name, exchange, currency, sector, industry, market cap, P/E, dividend yield and 52-week range."""
+    from .info import stock_info as info
+
+    return info(ticker)

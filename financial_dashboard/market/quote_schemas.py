@@ -1,0 +1,76 @@
+"""Query and response schemas of quotes, stock info and the market overview (they feed the OpenAPI spec too)."""
+from marshmallow import ValidationError, fields
+
+from ..common.api_schemas import ErrorDetailSchema
+from ..common.schemas import BaseSchema, QuerySchema
+
+
+class SymbolList(fields.String):
+    """Comma-separated symbols, loaded as a list without blanks or repeats; ``minimum``..``maximum`` of them."""
+
+    def __init__(self, minimum=1, maximum=50, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        symbols = list(dict.fromkeys(s.strip().upper() for s in raw.split(",") if s.strip()))
+        if not self.minimum <= len(symbols) <= self.maximum:
+            raise ValidationError(f"Give {self.minimum} to {self.maximum} comma-separated symbols; got {len(symbols)}.")
+        return symbols
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else ",".join(value)
+
+
+class QuotesQuerySchema(QuerySchema):
+    symbols = SymbolList(required=True, metadata={
+        "description": "Up to 50 comma-separated symbols, stocks and crypto pairs mixed: AAPL,MSFT,BTC/USDT."})
+
+
+class QuoteSchema(BaseSchema):
+    symbol = fields.String(metadata={"example": "AAPL"})
+    name = fields.String(allow_none=True, metadata={"description": "From the bundled symbol list, when known."})
+    kind = fields.String(metadata={"enum": ["stock", "crypto"]})
+    currency = fields.String(metadata={"description": "The pair's quote currency for crypto; else read from "
+                                                      "the symbol's exchange suffix (none: USD)."})
+    price = fields.Float(allow_none=True, metadata={"description": "The latest close."})
+    previous_close = fields.Float(allow_none=True)
+    change = fields.Float(allow_none=True, metadata={"description": "price - previous_close"})
+    change_pct = fields.Float(allow_none=True, metadata={"description": "change as a percentage of previous_close"})
+    change_30d_pct = fields.Float(allow_none=True, metadata={
+        "description": "The latest close against the last close 30 or more days before it, in percent."})
+    volume = fields.Float(allow_none=True, metadata={"description": "The latest bar's volume."})
+    as_of = fields.String(allow_none=True, metadata={"description": "Time of the latest bar (ISO, UTC)."})
+    source = fields.String()
+    sample = fields.Boolean(metadata={"description": "Bundled sample data or a user's import."})
+    stale = fields.Boolean(metadata={"description": "The provider failed and stored bars are shown."})
+    stale_reason = fields.String(allow_none=True)
+    error = fields.Nested(ErrorDetailSchema, metadata={
+        "description": "In place of the figures when this symbol failed (unknown 404, outage 503, malformed 400)."})
+
+
+class QuoteListSchema(BaseSchema):
+    items = fields.List(fields.Nested(QuoteSchema))
+
+
+class StockInfoSchema(BaseSchema):
+    symbol = fields.String()
+    name = fields.String(allow_none=True)
+    exchange = fields.String(allow_none=True)
+    currency = fields.String(allow_none=True)
+    sector = fields.String(allow_none=True)
+    industry = fields.String(allow_none=True)
+    market_cap = fields.Float(allow_none=True)
+    pe_ratio = fields.Float(allow_none=True, metadata={"description": "Trailing price / earnings."})
+    dividend_yield_pct = fields.Float(allow_none=True, metadata={"description": "As Yahoo reports it, in percent."})
+    week52_high = fields.Float(allow_none=True)
+    week52_low = fields.Float(allow_none=True)
+    source = fields.String(allow_none=True, metadata={
+        "description": "The provider (yfinance), or offline when it could not be asked."})
+    sample = fields.Boolean()
+    stale = fields.Boolean()
+    as_of = fields.String(allow_none=True, metadata={"description": "Newest bar behind an offline 52-week range."})
+    reasons = fields.Dict(keys=fields.String(), values=fields.String(),
+                          metadata={"description": "Why each null field is null."})
+    notes = fields.List(fields.String(), metadata={"description": "Where offline figures come from."})

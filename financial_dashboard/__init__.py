@@ -91,9 +91,10 @@ def register_blueprints(app):
         portfolios,
         predictions,
         prices,
+        watchlists,
     )
 
-    for module in (health, dashboard, auth, goals, portfolios, assets, prices, market, predictions):
+    for module in (health, dashboard, auth, goals, portfolios, assets, prices, market, predictions, watchlists):
         app.register_blueprint(module.bp)
     exempt_api_from_csrf(app)
 

@@ -5,7 +5,9 @@ from ..common.ownership import apply_changes, first_or_404
 from ..common.transactions import commit_or_raise
 from ..errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 from ..extensions import db
-from ..market import quotes, services as market, symbols as bundled
+from ..market import quotes
+from ..market import services as market
+from ..market import symbols as bundled
 from .models import Watchlist, WatchlistItem
 
 MAX_ITEMS = quotes.MAX_QUOTES
@@ -104,7 +106,9 @@ def with_items(watchlists: list[Watchlist]) -> list[dict]:
     ids = [w.id for w in watchlists]
     rows = db.session.scalars(sa.select(WatchlistItem).where(WatchlistItem.watchlist_id.in_(ids))
                               .order_by(WatchlistItem.id)).all()
-    found = {q["symbol"]: q for q in quotes.get_quotes([row.symbol for row in rows], with_sparkline=True)} if rows else {}
+    found = {}
+    if rows:
+        found = {q["symbol"]: q for q in quotes.get_quotes([row.symbol for row in rows], with_sparkline=True)}
     grouped = {w.id: [] for w in watchlists}
     for row in rows:
         quote = found.get(row.symbol, {"symbol": row.symbol})

@@ -9,7 +9,13 @@ from ..analytics.kpis import KPI_DEFINITIONS
 from ..common.api import query_args
 from ..common.openapi import api_doc
 from . import bp, cache, services
-from .quote_schemas import QuoteListSchema, QuotesQuerySchema, StockInfoSchema
+from .quote_schemas import (
+    CompareQuerySchema,
+    CompareSchema,
+    QuoteListSchema,
+    QuotesQuerySchema,
+    StockInfoSchema,
+)
 from .schemas import (
     CryptoQuerySchema,
     MarketDataSchema,
@@ -103,3 +109,16 @@ def stock_info(ticker):
     from .info import stock_info as info
 
     return info(ticker)
+
+
+@bp.get("/api/market/compare")
+@api_doc("market", query=CompareQuerySchema, response=CompareSchema, auth=False, description="""2 to 10 symbols,
+stocks and crypto mixed, over one period of daily bars: each series rebased to 0 % at the first date they all
+have, aligned on the common dates, the correlation matrix of their daily returns, and each symbol's return,
+annualised volatility and max drawdown over those dates. A symbol that cannot be had is a 400 naming it.""")
+def compare():
+    """Compare symbols: rebased lines, correlation of daily returns, return, volatility and drawdown."""
+    from .compare import compare as build
+
+    args = query_args(CompareQuerySchema)
+    return build(args["symbols"], args["period"])

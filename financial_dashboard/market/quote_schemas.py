@@ -1,8 +1,9 @@
 """Query and response schemas of quotes, stock info and the market overview (they feed the OpenAPI spec too)."""
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from ..common.api_schemas import ErrorDetailSchema
 from ..common.schemas import BaseSchema, QuerySchema
+from .services import PERIODS
 
 
 class SymbolList(fields.String):
@@ -74,3 +75,43 @@ class StockInfoSchema(BaseSchema):
     reasons = fields.Dict(keys=fields.String(), values=fields.String(),
                           metadata={"description": "Why each null field is null."})
     notes = fields.List(fields.String(), metadata={"description": "Where offline figures come from."})
+
+
+class CompareQuerySchema(QuerySchema):
+    symbols = SymbolList(minimum=2, maximum=10, required=True, metadata={
+        "description": "2 to 10 comma-separated symbols, stocks and crypto mixed: AAPL,MSFT,BTC/USDT."})
+    period = fields.String(load_default="1y", validate=validate.OneOf(PERIODS), metadata={
+        "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max."})
+
+
+class CompareStatsSchema(BaseSchema):
+    symbol = fields.String()
+    return_pct = fields.Float(allow_none=True)
+    volatility_pct = fields.Float(allow_none=True)
+    max_drawdown_pct = fields.Float(allow_none=True)
+    source = fields.String()
+    sample = fields.Boolean()
+    stale = fields.Boolean()
+    stale_reason = fields.String(allow_none=True)
+    as_of = fields.String(allow_none=True)
+
+
+class CorrelationSchema(BaseSchema):
+    symbols = fields.List(fields.String())
+    matrix = fields.List(fields.List(fields.Float(allow_none=True)), metadata={
+        "description": "matrix[i][j]: correlation of the daily returns of symbols[i] and symbols[j]."})
+
+
+class CompareSchema(BaseSchema):
+    symbols = fields.List(fields.String())
+    period = fields.String()
+    interval = fields.String()
+    start = fields.String(metadata={"description": "The first common date (ISO, UTC)."})
+    end = fields.String()
+    dates = fields.List(fields.String(), metadata={"description": "The common dates, YYYY-MM-DD."})
+    rebased = fields.Dict(keys=fields.String(), values=fields.List(fields.Float()), metadata={
+        "description": "Per symbol, the percentage change since the first common date, aligned with dates."})
+    correlation = fields.Nested(CorrelationSchema)
+    stats = fields.List(fields.Nested(CompareStatsSchema))
+    definitions = fields.Dict(keys=fields.String(), values=fields.String())
+    notes = fields.List(fields.String())

@@ -1,5 +1,6 @@
 """The market explorer page: search a ticker or crypto pair, pick a period, read the chart and KPIs."""
 from flask import render_template, request
+from marshmallow import ValidationError
 
 from ..analytics.kpis import KPI_DEFINITIONS
 from ..errors import AppError
@@ -29,3 +30,29 @@ def explorer():
             payload = market_payload(bars, PAGE_INDICATORS)
             context.update(payload=payload, figure=market_figure(payload) if payload["history"] else None)
     return render_template("market/explorer.html", **context), status
+
+
+@bp.get("/market/compare")
+def compare_page():
+    """Compare symbols: rebased lines, a correlation heat map and each symbol's risk figures."""
+    from .compare import compare
+    from .compare_charts import correlation_figure, rebased_figure
+    from .quote_schemas import CompareQuerySchema
+
+    raw = {"symbols": request.args.get("symbols", ""), "period": request.args.get("period", "1y")}
+    context = {"symbols": raw["symbols"], "period": raw["period"], "periods": list(services.PERIODS),
+               "result": None, "figures": None, "error": None}
+    status = 200
+    if raw["symbols"].strip():
+        try:
+            args = CompareQuerySchema().load(raw)
+            result = compare(args["symbols"], args["period"])
+        except ValidationError as invalid:
+            status, context["error"] = 400, " ".join(m for ms in invalid.messages.values() for m in ms)
+        except AppError as error:
+            status = error.code
+            context["error"] = " ".join(m for ms in (error.fields or {}).values() for m in ms) or error.description
+        else:
+            context.update(result=result, figures={"rebased": rebased_figure(result),
+                                                   "correlation": correlation_figure(result)})
+    return render_template("market/compare.html", **context), status

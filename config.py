@@ -43,6 +43,8 @@ class Config:
     CCXT_EXCHANGE = os.environ.get("CCXT_EXCHANGE", "binance")
     MARKET_TIMEOUT_S = _float("MARKET_TIMEOUT_S", 10)
     CACHE_DEFAULT_TIMEOUT = int(_float("MARKET_CACHE_TTL_S", 20))
+    # The market overview's symbols; empty: the bundled stocks and ETFs (plus every watchlist's symbols).
+    MARKET_UNIVERSE = _csv(os.environ.get("MARKET_UNIVERSE", ""))
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -12,6 +12,8 @@ from . import bp, cache, services
 from .quote_schemas import (
     CompareQuerySchema,
     CompareSchema,
+    OverviewQuerySchema,
+    OverviewSchema,
     QuoteListSchema,
     QuotesQuerySchema,
     StockInfoSchema,
@@ -122,3 +124,16 @@ def compare():
 
     args = query_args(CompareQuerySchema)
     return build(args["symbols"], args["period"])
+
+
+@bp.get("/api/market/overview")
+@api_doc("market", query=OverviewQuerySchema, response=OverviewSchema, auth=False, description="""Top gainers,
+top losers and most active over each symbol's last trading day, among the universe: `MARKET_UNIVERSE` when
+set, else the bundled stocks and ETFs (the sample set in sample mode), plus every symbol on any watchlist.
+Computed from quotes (same cache). The main indices are added where reachable; `notes` says what is missing,
+stale or sample.""")
+def overview():
+    """Market overview: gainers, losers, most active and the main indices."""
+    from .overview import market_overview
+
+    return market_overview(query_args(OverviewQuerySchema)["limit"])

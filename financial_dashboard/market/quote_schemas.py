@@ -115,3 +115,36 @@ class CompareSchema(BaseSchema):
     stats = fields.List(fields.Nested(CompareStatsSchema))
     definitions = fields.Dict(keys=fields.String(), values=fields.String())
     notes = fields.List(fields.String())
+
+
+class OverviewQuerySchema(QuerySchema):
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20),
+                           metadata={"description": "How many symbols in each list (1 to 20)."})
+
+
+class MarketMoverSchema(BaseSchema):
+    symbol = fields.String()
+    name = fields.String(allow_none=True)
+    kind = fields.String()
+    currency = fields.String()
+    price = fields.Float(allow_none=True)
+    change = fields.Float(allow_none=True)
+    change_pct = fields.Float(allow_none=True)
+    volume = fields.Float(allow_none=True)
+    as_of = fields.String(allow_none=True)
+    source = fields.String()
+    sample = fields.Boolean()
+    stale = fields.Boolean()
+
+
+class OverviewSchema(BaseSchema):
+    as_of = fields.String(allow_none=True, metadata={"description": "The newest trading day among the quotes."})
+    universe = fields.Integer(metadata={"description": "How many symbols were looked at."})
+    priced = fields.Integer(metadata={"description": "How many of them had a day change."})
+    gainers = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "Largest rises in percent."})
+    losers = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "Largest falls in percent."})
+    most_active = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "Largest volume."})
+    indices = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "S&P 500, NASDAQ, Dow where reachable."})
+    sample = fields.Boolean()
+    stale = fields.Boolean()
+    notes = fields.List(fields.String())

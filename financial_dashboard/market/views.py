@@ -16,9 +16,13 @@ PAGE_INDICATORS = ("bollinger", "macd", "rsi")
 def explorer():
     args = ExplorerQuerySchema().load(request.args)
     context = {**args, "periods": list(services.PERIODS), "intervals": list(services.BARS_PER_YEAR[args["kind"]]),
-               "definitions": KPI_DEFINITIONS, "payload": None, "figure": None, "error": None}
+               "definitions": KPI_DEFINITIONS, "payload": None, "figure": None, "error": None, "overview": None}
     status = 200
-    if args["symbol"]:
+    if not args["symbol"]:
+        from .overview import market_overview
+
+        context["overview"] = market_overview()
+    else:
         try:
             bars = services.get_bars(args["kind"], args["symbol"], args["period"], args["interval"])
         except AppError as error:

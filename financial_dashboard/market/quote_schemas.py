@@ -144,7 +144,8 @@ class OverviewSchema(BaseSchema):
     gainers = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "Largest rises in percent."})
     losers = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "Largest falls in percent."})
     most_active = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "Largest volume."})
-    indices = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "S&P 500, NASDAQ, Dow where reachable."})
+    indices = fields.List(fields.Nested(MarketMoverSchema),
+                          metadata={"description": "S&P 500, NASDAQ, Dow where reachable."})
     sample = fields.Boolean()
     stale = fields.Boolean()
     notes = fields.List(fields.String())

@@ -23,7 +23,8 @@ def test_on_sample_data_the_movers_are_the_quotes_sorted(client):
     assert (body["universe"], body["priced"], body["as_of"]) == (4, 4, "2013-03-01")
     assert [q["symbol"] for q in body["gainers"]] == [q["symbol"] for q in by_change if q["change_pct"] > 0]
     assert [q["symbol"] for q in body["losers"]] == [q["symbol"] for q in reversed(by_change) if q["change_pct"] < 0]
-    assert [q["symbol"] for q in body["most_active"]] == [q["symbol"] for q in sorted(quotes, key=lambda q: -q["volume"])]
+    by_volume = sorted(quotes, key=lambda q: -q["volume"])
+    assert [q["symbol"] for q in body["most_active"]] == [q["symbol"] for q in by_volume]
     (first,) = [q for q in quotes if q["symbol"] == body["gainers"][0]["symbol"]]
     assert body["gainers"][0]["change_pct"] == first["change_pct"] and body["gainers"][0]["price"] == first["price"]
     assert body["sample"] is True and body["indices"] == []

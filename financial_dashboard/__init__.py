@@ -91,10 +91,12 @@ def register_blueprints(app):
         portfolios,
         predictions,
         prices,
+        signals,
         watchlists,
     )
 
-    for module in (health, dashboard, auth, goals, portfolios, assets, prices, market, predictions, watchlists):
+    for module in (health, dashboard, auth, goals, portfolios, assets, prices, market, predictions, watchlists,
+                   signals):
         app.register_blueprint(module.bp)
     exempt_api_from_csrf(app)
 

@@ -80,7 +80,7 @@ OWNERS = {
     "item_id": own_item,
 }
 # Market symbols and static files: public, nobody's object.
-PUBLIC_ARGUMENTS = {"ticker", "base", "quote", "pair", "filename"}
+PUBLIC_ARGUMENTS = {"ticker", "base", "quote", "pair", "filename", "symbol"}
 
 
 class Owner:

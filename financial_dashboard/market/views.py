@@ -6,6 +6,7 @@ from ..analytics.kpis import KPI_DEFINITIONS
 from ..errors import AppError
 from . import bp, services
 from .charts import market_figure
+from .panels import explorer_panels
 from .schemas import ExplorerQuerySchema
 from .serializers import market_payload
 
@@ -16,7 +17,8 @@ PAGE_INDICATORS = ("bollinger", "macd", "rsi")
 def explorer():
     args = ExplorerQuerySchema().load(request.args)
     context = {**args, "periods": list(services.PERIODS), "intervals": list(services.BARS_PER_YEAR[args["kind"]]),
-               "definitions": KPI_DEFINITIONS, "payload": None, "figure": None, "error": None, "overview": None}
+               "definitions": KPI_DEFINITIONS, "payload": None, "figure": None, "error": None, "overview": None,
+               "panels": []}
     status = 200
     if not args["symbol"]:
         from .overview import market_overview
@@ -32,7 +34,8 @@ def explorer():
                 context["error"] = " ".join(m for messages in error.fields.values() for m in messages)
         else:
             payload = market_payload(bars, PAGE_INDICATORS)
-            context.update(payload=payload, figure=market_figure(payload) if payload["history"] else None)
+            context.update(payload=payload, figure=market_figure(payload) if payload["history"] else None,
+                           panels=explorer_panels(bars))
     return render_template("market/explorer.html", **context), status
 
 

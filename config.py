@@ -51,6 +51,15 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # E-mail for triggered price alerts (Flask-Mailman); nothing is sent while MAIL_SERVER is unset.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(_float("MAIL_PORT", 587))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false").lower() in ("1", "true", "yes")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or None
+    MAIL_TIMEOUT = _float("MAIL_TIMEOUT", 10)
     # How many proxies in front of the app set X-Forwarded-For/-Proto (a PaaS router: 1). 0 trusts none.
     TRUSTED_PROXY_HOPS = int(_float("TRUSTED_PROXY_HOPS", 0))
 

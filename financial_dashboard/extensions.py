@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask_caching import Cache
 from flask_cors import CORS
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -28,6 +29,7 @@ login_manager = LoginManager()
 cache = Cache()
 cors = CORS()
 csrf = CSRFProtect()
+mail = Mail()
 
 
 

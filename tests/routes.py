@@ -69,6 +69,10 @@ def own_item(owner):
     return created(owner.api.post(f"/api/watchlists/{owner['watchlist_id']}/items", json={"symbol": "AAPL"}))
 
 
+def own_alert(owner):
+    return created(owner.api.post("/api/alerts", json={"symbol": "AAPL", "condition": "above", "target": "500"}))
+
+
 OWNERS = {
     "goal_id": own_goal,
     "contribution_id": own_contribution,
@@ -78,6 +82,7 @@ OWNERS = {
     "token_id": own_token,
     "watchlist_id": own_watchlist,
     "item_id": own_item,
+    "alert_id": own_alert,
 }
 # Market symbols and static files: public, nobody's object.
 PUBLIC_ARGUMENTS = {"ticker", "base", "quote", "pair", "filename", "symbol"}
@@ -120,6 +125,7 @@ BODIES = {
     ("prices.update_price", "PATCH"): [{"price": "0.01"}],
     ("watchlists.update_watchlist", "PATCH"): [{"name": "Pwned"}],
     ("watchlists.add_item", "POST"): [{"symbol": "MSFT"}],
+    ("alerts.update_alert", "PATCH"): [{"target": "450", "note": "Pwned"}, {"active": False}],
     # Page forms
     ("goals.new_goal", "POST"): [GOAL_FORM],
     ("goals.edit_goal", "POST"): [GOAL_FORM],
@@ -133,6 +139,7 @@ BODIES = {
     ("watchlists.watchlists_page", "POST"): [{"name": "Another"}],
     ("watchlists.add_item_page", "POST"): [{"symbol": "IBM"}],
     ("watchlists.rename_watchlist_page", "POST"): [{"name": "Pwned"}],
+    ("alerts.alerts_page", "POST"): [{"symbol": "MSFT", "condition": "below", "target": "20"}],
     ("auth.login", "POST"): [{"email": "{alice.user.email}", "password": PASSWORD}],
     ("auth.register_page", "POST"): [{"name": "Carol", "email": "carol@example.com", "password": PASSWORD}],
     ("auth.update_profile", "POST"): [{"name": "Renamed"}],

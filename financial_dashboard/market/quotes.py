@@ -9,7 +9,7 @@ import time
 
 from ..analytics.quotes import quote_figures, sparkline
 from ..common.jsonprovider import to_utc_iso
-from ..errors import AppError, error_body
+from ..errors import AppError, BadRequest, NotFound, ServiceUnavailable, error_body
 from ..extensions import cache
 from . import batch, latest, services, symbols
 from .providers.sample_provider import NAMES as SAMPLE_NAMES
@@ -117,3 +117,26 @@ def get_quote(symbol: str) -> dict:
     kind = services.kind_of(symbol)
     source, symbol = services.validate_request(kind, symbol, QUOTE_PERIOD, "1d")
     return cache.get(_key(source, symbol)) or _fresh_quote(kind, source, symbol)
+
+
+def checked_symbol(raw: str) -> tuple[str, str, dict | None]:
+    """(kind, canonical symbol, quote) of a symbol the market data knows; a 400 saying so when it does not exist.
+
+    During an outage with nothing stored, a symbol of the bundled list is taken on trust (its quote is then
+    None); any other is a 503, since it cannot be checked now.
+    """
+    kind = services.kind_of(raw)
+    try:
+        quote = get_quote(raw)
+    except NotFound as error:
+        raise BadRequest(f"{raw.strip().upper()} does not exist in the market data.",
+                         fields={"symbol": [error.description]}) from None
+    except BadRequest as error:
+        messages = [m for ms in (error.fields or {}).values() for m in ms] or [error.description]
+        raise BadRequest("Not a valid symbol.", fields={"symbol": messages}) from None
+    except ServiceUnavailable:
+        symbol = raw.strip().upper()
+        if symbol not in _NAMES:
+            raise
+        return kind, symbol, None
+    return kind, quote["symbol"], quote

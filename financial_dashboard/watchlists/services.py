@@ -3,11 +3,9 @@ import sqlalchemy as sa
 
 from ..common.ownership import apply_changes, first_or_404
 from ..common.transactions import commit_or_raise
-from ..errors import BadRequest, Conflict, NotFound, ServiceUnavailable
+from ..errors import BadRequest, Conflict
 from ..extensions import db
 from ..market import quotes
-from ..market import services as market
-from ..market import symbols as bundled
 from .models import Watchlist, WatchlistItem
 
 MAX_ITEMS = quotes.MAX_QUOTES
@@ -55,31 +53,8 @@ def get_item(watchlist: Watchlist, item_id: int) -> WatchlistItem:
     return first_or_404(select, "Item", item_id)
 
 
-def checked_symbol(raw: str) -> tuple[str, str]:
-    """(kind, canonical symbol) of a symbol the market data knows; 400 saying so when it does not exist.
-
-    During an outage with nothing stored, a symbol of the bundled list is taken on trust; any other is a 503,
-    since it cannot be checked now.
-    """
-    kind = market.kind_of(raw)
-    try:
-        quote = quotes.get_quote(raw)
-    except NotFound as error:
-        raise BadRequest(f"{raw.strip().upper()} does not exist in the market data.",
-                         fields={"symbol": [error.description]}) from None
-    except BadRequest as error:
-        messages = [m for ms in (error.fields or {}).values() for m in ms] or [error.description]
-        raise BadRequest("Not a valid symbol.", fields={"symbol": messages}) from None
-    except ServiceUnavailable:
-        symbol = raw.strip().upper()
-        if not any(entry["symbol"] == symbol for entry in bundled.SYMBOLS):
-            raise
-        return kind, symbol
-    return kind, quote["symbol"]
-
-
 def add_item(watchlist: Watchlist, data: dict) -> WatchlistItem:
-    kind, symbol = checked_symbol(data["symbol"])
+    kind, symbol, _ = quotes.checked_symbol(data["symbol"])
     count = db.session.scalar(sa.select(sa.func.count()).where(WatchlistItem.watchlist_id == watchlist.id))
     if count >= MAX_ITEMS:
         raise BadRequest(f"A watchlist holds at most {MAX_ITEMS} symbols.", fields={"symbol": ["The list is full."]})

@@ -2,6 +2,7 @@
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..alerts.views import suggested_target
 from ..common.forms import EmptyForm, submit_form
 from ..extensions import db
 from . import bp, services
@@ -32,7 +33,7 @@ def _page(form=None, failed=None, status=200):
     watchlists = services.with_items(list(db.session.scalars(services.watchlists_of(current_user))))
     return render_template("watchlists/list.html", watchlists=watchlists, form=form or WatchlistForm(),
                            failed=failed or (None, None), button=EmptyForm(), points=sparkline_points,
-                           forecast_url=forecast_url), status
+                           forecast_url=forecast_url, alert_target=suggested_target), status
 
 
 @bp.route("/watchlists", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Comparing price histories: rebased to 0 % on the first common date, correlation of daily returns, risk figures."""
 import math
 
+import numpy as np
 import pandas as pd
 
 from .numbers import finite
@@ -21,18 +22,22 @@ def rebase(aligned: pd.DataFrame) -> pd.DataFrame:
 def correlation(aligned: pd.DataFrame) -> list[list[float | None]]:
     """Pearson correlation matrix of the daily returns, in column order; None where it is undefined
     (a series that never moves)."""
-    matrix = aligned.pct_change().iloc[1:].corr()
-    return [[finite(matrix.iloc[i, j]) for j in range(len(matrix))] for i in range(len(matrix))]
+    values = aligned.to_numpy(dtype="float64")
+    returns = values[1:] / values[:-1] - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        matrix = np.corrcoef(returns, rowvar=False) if len(returns) >= 2 else np.full((values.shape[1],) * 2, np.nan)
+    return [[finite(value) for value in row] for row in np.atleast_2d(matrix)]
 
 
 def figures(close: pd.Series, periods_per_year: int = 252) -> dict:
     """Return, annualised volatility and max drawdown of one aligned series, in percent."""
-    returns = close.pct_change().iloc[1:]
+    values = close.to_numpy(dtype="float64")
+    returns = values[1:] / values[:-1] - 1
     volatility = finite(returns.std(ddof=1)) if len(returns) >= 2 else None
     return {
-        "return_pct": finite((close.iloc[-1] - close.iloc[0]) * 100 / close.iloc[0]),
+        "return_pct": finite((values[-1] - values[0]) * 100 / values[0]),
         "volatility_pct": None if volatility is None else volatility * 100 * math.sqrt(periods_per_year),
-        "max_drawdown_pct": finite(((close / close.cummax() - 1) * 100).min()),
+        "max_drawdown_pct": finite(((values / np.maximum.accumulate(values) - 1) * 100).min()),
     }
 
 

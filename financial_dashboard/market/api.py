@@ -120,10 +120,10 @@ have, aligned on the common dates, the correlation matrix of their daily returns
 annualised volatility and max drawdown over those dates. A symbol that cannot be had is a 400 naming it.""")
 def compare():
     """Compare symbols: rebased lines, correlation of daily returns, return, volatility and drawdown."""
-    from .compare import compare as build
+    from .compare import compare_json
 
     args = query_args(CompareQuerySchema)
-    return build(args["symbols"], args["period"])
+    return current_app.response_class(compare_json(args["symbols"], args["period"]), mimetype="application/json")
 
 
 @bp.get("/api/market/overview")

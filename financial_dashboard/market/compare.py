@@ -3,15 +3,30 @@
 Bars come through the market-data service (cache, provider, store), daily; the series are aligned on the
 dates they all have, so a stock and a coin are compared on trading days only.
 """
+from flask import current_app
+
 from ..analytics import comparison
 from ..analytics.indicators import series_to_list
 from ..common.jsonprovider import to_utc_iso
 from ..errors import AppError, BadRequest, ServiceUnavailable
-from . import latest, services
+from . import cache, latest, services
+
+
+def compare_json(symbols: list[str], period: str) -> bytes:
+    """The answer as JSON text, cached like /api/stock's until the first of its bars expires."""
+    key = f"answer:compare:{services.source_for('stock')}:{','.join(symbols)}:{period}"
+    body = cache.answer(key)
+    if body is None:
+        result = compare(symbols, period)
+        body = current_app.json.response(result).get_data()
+        cache.remember_answer(key, body, result.pop("_expires"))
+    return body
 
 
 def compare(symbols: list[str], period: str) -> dict:
-    """The comparison answer (see ``CompareSchema``); 400 naming every symbol that cannot be had."""
+    """The comparison answer (see ``CompareSchema``); 400 naming every symbol that cannot be had.
+
+    ``_expires`` (not part of the answer) is when the first of its bars must be fetched again."""
     found, problems, outages = {}, [], []
     for raw in symbols:
         try:
@@ -55,4 +70,5 @@ def compare(symbols: list[str], period: str) -> dict:
                    "as_of": to_utc_iso(bars.as_of) if bars.as_of else None} for symbol, bars in found.items()],
         "definitions": comparison.DEFINITIONS,
         "notes": notes,
+        "_expires": min(b.expires for b in found.values()),
     }

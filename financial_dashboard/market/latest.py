@@ -7,17 +7,24 @@ newer than everything else is the latest price; bars the provider has for the sa
 import dataclasses
 
 import pandas as pd
+import sqlalchemy as sa
 
+from ..extensions import db
 from . import services, store
+from .models import MarketBar
 
 
 def continued(bars: services.Bars) -> services.Bars:
     """``bars`` with the stored imports newer than its last bar appended (one query), else ``bars`` itself."""
     if bars.source == "import" or bars.frame.empty:
         return bars
-    newer = store.load_bars("import", bars.symbol, bars.interval, start=bars.frame.index[-1] + pd.Timedelta(seconds=1))
-    if newer.empty:
+    after = bars.frame.index[-1] + pd.Timedelta(seconds=1)
+    # Asked first with a cheap count: building even an empty frame costs more than the query.
+    if not db.session.scalar(sa.select(sa.func.count()).where(
+            MarketBar.source == "import", MarketBar.symbol == bars.symbol, MarketBar.interval == bars.interval,
+            MarketBar.ts >= after.to_pydatetime())):
         return bars
+    newer = store.load_bars("import", bars.symbol, bars.interval, start=after)
     # The newest bar decides where the quote comes from: an imported one makes it "import" (sample data).
     return dataclasses.replace(bars, frame=pd.concat([bars.frame, newer]), source="import")
 

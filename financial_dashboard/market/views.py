@@ -54,6 +54,7 @@ def compare_page():
         try:
             args = CompareQuerySchema().load(raw)
             result = compare(args["symbols"], args["period"])
+            result.pop("_expires")
         except ValidationError as invalid:
             status, context["error"] = 400, " ".join(m for ms in invalid.messages.values() for m in ms)
         except AppError as error:

@@ -116,3 +116,15 @@ def test_the_page_draws_the_lines_and_a_3_by_3_heat_map(client):
 def test_the_page_shows_a_problem_instead_of_failing(client):
     response = client.get("/market/compare?symbols=AAPL,ZZZZ")
     assert response.status_code == 400 and "ZZZZ" in response.get_data(as_text=True)
+
+
+def test_answers_are_cached_until_their_bars_expire(client, live, clock):
+    yahoo = live.use("yfinance", FakeProvider({"AAPL": bars("AAPL"), "MSFT": bars("MSFT")}))
+    first = client.get("/api/market/compare?symbols=AAPL,MSFT&period=90d").data
+    calls = len(yahoo.calls)
+
+    assert client.get("/api/market/compare?symbols=AAPL,MSFT&period=90d").data == first
+    assert len(yahoo.calls) == calls == 2
+    clock.advance(21)
+    client.get("/api/market/compare?symbols=AAPL,MSFT&period=90d")
+    assert len(yahoo.calls) == 4

@@ -114,7 +114,7 @@ def _measure(app, runs):
     rows.append(("GET /api/signals/AAPL, uncached signal", median, 200))
 
     user = auth.register_user({"email": "bench@example.com", "password": "bench password", "name": "Bench"})
-    baseline = dt.datetime(2013, 2, 27, tzinfo=dt.timezone.utc)
+    baseline = dt.datetime(2013, 2, 27, tzinfo=dt.UTC)
     db.session.execute(sa.insert(Alert), [
         {"user_id": user.id, "symbol": extra[n % 100], "kind": "stock", "condition": ("above", "below")[n % 2],
          "target": 1 + n % 400, "active": True, "last_seen_at": baseline, "last_close": 200.0,

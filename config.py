@@ -50,6 +50,8 @@ class Config:
     CCXT_EXCHANGE = os.environ.get("CCXT_EXCHANGE", "binance")
     MARKET_TIMEOUT_S = _float("MARKET_TIMEOUT_S", 10)
     CACHE_DEFAULT_TIMEOUT = int(_float("MARKET_CACHE_TTL_S", 20))
+    # The market overview's symbols; empty: the bundled stocks and ETFs (plus every watchlist's symbols).
+    MARKET_UNIVERSE = _csv(os.environ.get("MARKET_UNIVERSE", ""))
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
@@ -75,6 +77,15 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     # Live API tokens one account may hold; issuing one more revokes the oldest.
     API_TOKENS_PER_USER = int(_float("API_TOKENS_PER_USER", 50))
+    # E-mail for triggered price alerts (Flask-Mailman); nothing is sent while MAIL_SERVER is unset.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(_float("MAIL_PORT", 587))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false").lower() in ("1", "true", "yes")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or None
+    MAIL_TIMEOUT = _float("MAIL_TIMEOUT", 10)
     # How many proxies in front of the app set X-Forwarded-For/-Proto (a PaaS router: 1). 0 trusts none.
     TRUSTED_PROXY_HOPS = int(_float("TRUSTED_PROXY_HOPS", 0))
 

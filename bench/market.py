@@ -4,6 +4,9 @@
     the same figures from ``ta`` and pandas called directly, in the same run;
 (b) the cached ``GET /api/stock/AAPL`` under gunicorn (2 workers) against a bare Flask route returning a
     small JSON object (bench/bare_app.py), same gunicorn settings, same run, loopback only.
+(c) issue 13 (bench/market_watch.py): quotes for 20 symbols with a warm cache, compare 5 symbols over 5
+    years, the market overview, a signal with its backtest on 10 years of daily bars, and ``flask alerts
+    check``'s work for 1,000 alerts over 100 symbols, in-process on a temporary SQLite database.
 Prints a table with the targets and PASS/FAIL; exits 1 when a target is missed.
 """
 import argparse
@@ -262,7 +265,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (default 2)")
-    parser.add_argument("--skip-http", action="store_true", help="only the analytics benchmark")
+    parser.add_argument("--skip-http", action="store_true", help="without the HTTP benchmark (b)")
+    parser.add_argument("--skip-watch", action="store_true", help="without the quotes/signals/alerts benchmarks (c)")
     args = parser.parse_args()
 
     mine, theirs = analytics(args.runs)
@@ -291,6 +295,13 @@ def main():
         failed |= not (ratio >= 0.6 and api["p95"] < 20 and api["errors"] == bare["errors"] == 0)
         lines.append(f"load: {tool}, gunicorn {args.workers} sync workers each, 127.0.0.1, "
                      f"MARKET_DATA_SOURCE=sample, in-process cache; {os.cpu_count()} CPUs shared by all")
+    if not args.skip_watch:
+        import market_watch
+
+        for label, measured, target in market_watch.run(min(args.runs, 50)):
+            unit = "ms"
+            lines.append(row(f"(c) {label}"[:52], f"{measured:.1f} {unit}", f"< {target} {unit}", measured < target))
+            failed |= not measured < target
     print("\n".join(lines))
     return 1 if failed else 0
 

@@ -71,7 +71,7 @@ def register_json(app):
 
 
 def register_extensions(app):
-    from .extensions import cache, cors, csrf, db, limiter, login_manager, migrate
+    from .extensions import cache, cors, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
@@ -87,10 +87,12 @@ def register_extensions(app):
     login_manager.user_loader(load_user)
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app):
     from . import (
+        alerts,
         assets,
         auth,
         dashboard,
@@ -100,9 +102,12 @@ def register_blueprints(app):
         portfolios,
         predictions,
         prices,
+        signals,
+        watchlists,
     )
 
-    for module in (health, dashboard, auth, goals, portfolios, assets, prices, market, predictions):
+    for module in (health, dashboard, auth, goals, portfolios, assets, prices, market, predictions, watchlists,
+                   signals, alerts):
         app.register_blueprint(module.bp)
     exempt_api_from_csrf(app)
 
@@ -155,11 +160,12 @@ def register_templates(app):
 
 
 def register_commands(app):
+    from .alerts.cli import alerts_cli
     from .auth.cli import users_cli
     from .market.cli import market_cli
     from .prices.cli import prices_cli
 
-    for group in (users_cli, market_cli, prices_cli):
+    for group in (users_cli, market_cli, prices_cli, alerts_cli):
         app.cli.add_command(group)
 
 

@@ -6,6 +6,7 @@ from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -31,6 +32,7 @@ login_manager = LoginManager()
 cache = Cache()
 cors = CORS()
 csrf = CSRFProtect()
+mail = Mail()
 
 
 class AppLimiter(Limiter):

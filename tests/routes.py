@@ -60,6 +60,19 @@ def own_token(owner):
     return token.id
 
 
+def own_watchlist(owner):
+    return created(owner.api.post("/api/watchlists", json={"name": "Tech"}))
+
+
+def own_item(owner):
+    # A bundled sample symbol, so that the check against the market data passes offline.
+    return created(owner.api.post(f"/api/watchlists/{owner['watchlist_id']}/items", json={"symbol": "AAPL"}))
+
+
+def own_alert(owner):
+    return created(owner.api.post("/api/alerts", json={"symbol": "AAPL", "condition": "above", "target": "500"}))
+
+
 OWNERS = {
     "goal_id": own_goal,
     "contribution_id": own_contribution,
@@ -67,9 +80,12 @@ OWNERS = {
     "asset_id": own_asset,
     "price_id": own_price,
     "token_id": own_token,
+    "watchlist_id": own_watchlist,
+    "item_id": own_item,
+    "alert_id": own_alert,
 }
 # Market symbols and static files: public, nobody's object.
-PUBLIC_ARGUMENTS = {"ticker", "base", "quote", "pair", "filename"}
+PUBLIC_ARGUMENTS = {"ticker", "base", "quote", "pair", "filename", "symbol"}
 
 
 class Owner:
@@ -107,6 +123,9 @@ BODIES = {
     ("prices.upsert_prices", "POST"): [{"date": "2024-01-02", "price": "0.01"},
                                        [{"date": "2024-01-03", "price": "0.01"}, {"date": "2030-01-01", "price": "1"}]],
     ("prices.update_price", "PATCH"): [{"price": "0.01"}],
+    ("watchlists.update_watchlist", "PATCH"): [{"name": "Pwned"}],
+    ("watchlists.add_item", "POST"): [{"symbol": "MSFT"}],
+    ("alerts.update_alert", "PATCH"): [{"target": "450", "note": "Pwned"}, {"active": False}],
     # Page forms
     ("goals.new_goal", "POST"): [GOAL_FORM],
     ("goals.edit_goal", "POST"): [GOAL_FORM],
@@ -117,6 +136,10 @@ BODIES = {
     ("assets.edit_asset", "POST"): [{**NEW_ASSET, "name": "Pwned"}],
     ("assets.add_price", "POST"): [{"date": "2024-01-05", "price": "0.01"}],
     ("assets.bulk_prices", "POST"): [{"lines": "2024-01-05,0.01\n2024-01-06,0.02"}],
+    ("watchlists.watchlists_page", "POST"): [{"name": "Another"}],
+    ("watchlists.add_item_page", "POST"): [{"symbol": "IBM"}],
+    ("watchlists.rename_watchlist_page", "POST"): [{"name": "Pwned"}],
+    ("alerts.alerts_page", "POST"): [{"symbol": "MSFT", "condition": "below", "target": "20"}],
     ("auth.login", "POST"): [{"email": "{alice.user.email}", "password": PASSWORD}],
     ("auth.register_page", "POST"): [{"name": "Carol", "email": "carol@example.com", "password": PASSWORD}],
     ("auth.update_profile", "POST"): [{"name": "Renamed"}],

@@ -5,6 +5,7 @@ a text field added to any schema is covered without touching this file. Also her
 same hunt (an id beyond SQL INTEGER on a page route, a chunked body over MAX_CONTENT_LENGTH).
 """
 import io
+import re
 from urllib.parse import quote
 
 import pytest
@@ -16,6 +17,7 @@ from financial_dashboard.common.schemas import MAX_INT, UNSTORABLE_MESSAGE
 from financial_dashboard.extensions import db
 
 from .conftest import PASSWORD
+from .routes import PUBLIC_ARGUMENTS, Owner, build_url
 
 BAD_TEXT = {"nul": "a\u0000b", "surrogate": "a\ud800b"}
 PUBLIC_BODIES = {"/api/auth/register", "/api/auth/token"}
@@ -56,15 +58,18 @@ def test_the_generated_cases_include_the_fields_that_used_to_fail():
             ("/api/auth/register", "password"), ("/api/market/symbols", "q")} <= covered
 
 
+PUBLIC_VALUES = {"ticker": "AAPL", "base": "BTC", "quote": "USDT", "pair": "BTC-USDT", "symbol": "AAPL"}
+
+
 @pytest.fixture
-def url_for_rule(api, seed):
-    ids = seed(api)
+def url_for_rule(api, user):
+    """The rule with real ids of the user's own objects, made by the owner fixtures of tests/routes.py."""
+    owner = Owner(user, api)
 
     def fill(rule):
-        return (rule.replace("<int:goal_id>", str(ids["goal"])).replace("<int:portfolio_id>", str(ids["portfolio"]))
-                .replace("<int:asset_id>", str(ids["asset"])).replace("<int:price_id>", str(ids["price"]))
-                .replace("<ticker>", "AAPL").replace("<base>", "BTC").replace("<quote>", "USDT")
-                .replace("<pair>", "BTC-USDT"))
+        names = re.findall(r"<(?:[^<>:]+:)?([^<>]+)>", rule)
+        return build_url(rule, {name: PUBLIC_VALUES[name] if name in PUBLIC_ARGUMENTS else owner[name]
+                                for name in names})
 
     return fill
 

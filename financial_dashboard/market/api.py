@@ -9,6 +9,15 @@ from ..analytics.kpis import KPI_DEFINITIONS
 from ..common.api import query_args
 from ..common.openapi import api_doc
 from . import bp, cache, services
+from .quote_schemas import (
+    CompareQuerySchema,
+    CompareSchema,
+    OverviewQuerySchema,
+    OverviewSchema,
+    QuoteListSchema,
+    QuotesQuerySchema,
+    StockInfoSchema,
+)
 from .schemas import (
     CryptoQuerySchema,
     MarketDataSchema,
@@ -81,3 +90,54 @@ def symbols():
     """Search the symbols the product knows: a bundled list, plus the exchange's markets when reachable."""
     args = query_args(SymbolQuerySchema)
     return {"items": services.search_symbols(args["q"], args["limit"])}
+
+
+@bp.get("/api/market/quotes")
+@api_doc("market", query=QuotesQuerySchema, response=QuoteListSchema, auth=False, description="""Quotes of up to
+50 symbols, stocks and crypto pairs mixed, in the order asked. Built from the same 20-second cache and stored
+bars as /api/stock (daily bars of the last 60 days, continued by newer imported bars); stocks not cached are
+fetched in one provider call. A symbol that fails gets an entry with `error` in its place, the others are not
+affected.""")
+def quotes():
+    """Latest price, previous close, change, volume, currency and as-of of several symbols."""
+    from .quotes import get_quotes
+
+    return {"items": get_quotes(query_args(QuotesQuerySchema)["symbols"])}
+
+
+@bp.get("/api/stock/<ticker>/info")
+@api_doc("market", response=StockInfoSchema, errors=(400, 404), auth=False, description="""Company figures from the
+provider when it is reachable (cached for a day). Otherwise what is known offline: the bundled list's name,
+the currency read from the symbol, the 52-week range from stored or bundled bars; every other field is
+null with its reason in `reasons`.""")
+def stock_info(ticker):
+    """Name, exchange, currency, sector, industry, market cap, P/E, dividend yield and 52-week range."""
+    from .info import stock_info as info
+
+    return info(ticker)
+
+
+@bp.get("/api/market/compare")
+@api_doc("market", query=CompareQuerySchema, response=CompareSchema, auth=False, description="""2 to 10 symbols,
+stocks and crypto mixed, over one period of daily bars: each series rebased to 0 % at the first date they all
+have, aligned on the common dates, the correlation matrix of their daily returns, and each symbol's return,
+annualised volatility and max drawdown over those dates. A symbol that cannot be had is a 400 naming it.""")
+def compare():
+    """Compare symbols: rebased lines, correlation of daily returns, return, volatility and drawdown."""
+    from .compare import compare_json
+
+    args = query_args(CompareQuerySchema)
+    return current_app.response_class(compare_json(args["symbols"], args["period"]), mimetype="application/json")
+
+
+@bp.get("/api/market/overview")
+@api_doc("market", query=OverviewQuerySchema, response=OverviewSchema, auth=False, description="""Top gainers,
+top losers and most active over each symbol's last trading day, among the universe: `MARKET_UNIVERSE` when
+set, else the bundled stocks and ETFs (the sample set in sample mode), plus every symbol on any watchlist.
+Computed from quotes (same cache). The main indices are added where reachable; `notes` says what is missing,
+stale or sample.""")
+def overview():
+    """Market overview: gainers, losers, most active and the main indices."""
+    from .overview import market_overview
+
+    return market_overview(query_args(OverviewQuerySchema)["limit"])

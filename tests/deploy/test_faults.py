@@ -72,7 +72,9 @@ def sign_up(base, email):
     form = urllib.parse.urlencode({"csrf_token": csrf, "email": email, "password": PASSWORD})
     signed_in = fetch(f"{base}/login", "POST", form, {"Cookie": cookie})
     assert signed_in.status == 302, signed_in.body[:500]
-    return auth, {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
+    # Signing in sets the session cookie and a known-device cookie (login throttling): send them all back.
+    cookies = "; ".join(c.split(";")[0] for c in signed_in.headers.get_all("Set-Cookie"))
+    return auth, {"Cookie": cookies}
 
 
 class Load:

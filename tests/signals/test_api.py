@@ -77,7 +77,7 @@ def test_crypto_pairs_are_written_base_slash_quote(client, live):
 
     live.use("ccxt", FakeCcxtProvider({"BTC/USDT": bars("BTC/USDT", "2023-01-01")}))
     body = signal(client, "/api/signals/BTC/USDT?period=1y")
-    assert (body["symbol"], body["source"], body["sample"]) == ("BTC/USDT", "ccxt", False)
+    assert (body["symbol"], body["source"], body["sample"]) == ("BTC/USDT", "ccxt:binance", False)
 
 
 def test_the_explorer_shows_the_signal_with_its_reasons_and_backtest(client):

@@ -51,6 +51,15 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # How many proxies in front of the app set X-Forwarded-For/-Proto (a PaaS router: 1). 0 trusts none.
     TRUSTED_PROXY_HOPS = int(_float("TRUSTED_PROXY_HOPS", 0))
+    # Forecasts (predictions/): history trained on, backtest origins, how long a request waits for a
+    # training before answering 202 (under a PaaS router's 30 s), the longest a training may run, model lifetime.
+    PREDICTIONS_HISTORY = os.environ.get("PREDICTIONS_HISTORY", "2y")
+    PREDICTIONS_ORIGINS = int(_float("PREDICTIONS_ORIGINS", 60))
+    PREDICTIONS_WAIT_S = _float("PREDICTIONS_WAIT_S", 25)
+    PREDICTIONS_TRAIN_TIMEOUT_S = _float("PREDICTIONS_TRAIN_TIMEOUT_S", 120)
+    PREDICTIONS_MAX_AGE_H = _float("PREDICTIONS_MAX_AGE_H", 24)
+    PREDICTIONS_MODELS = _csv(os.environ.get("PREDICTIONS_MODELS", ""))
+    PREDICTIONS_MODEL_OPTIONS: dict = {}  # per model constructor options (tests make the models tiny)
 
 
 class DevelopmentConfig(Config):

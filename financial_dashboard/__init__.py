@@ -146,9 +146,10 @@ def register_templates(app):
 def register_commands(app):
     from .auth.cli import users_cli
     from .market.cli import market_cli
+    from .predictions.cli import predictions_cli
     from .prices.cli import prices_cli
 
-    for group in (users_cli, market_cli, prices_cli):
+    for group in (users_cli, market_cli, prices_cli, predictions_cli):
         app.cli.add_command(group)
 
 

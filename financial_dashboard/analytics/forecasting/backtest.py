@@ -67,7 +67,7 @@ class Backtest:
             rows = np.flatnonzero(self.positions + h <= len(values) - 1)[-self.origins:]
             truth, origin = actual[rows, h - 1], start[rows]
             model = _metrics(self.predicted[rows, h - 1], truth, origin, scale)
-            naive = _metrics(origin, truth, origin, scale, directional=False)
+            naive = _metrics(origin, truth, origin, scale)
             ratio = model["mae"] / naive["mae"] if naive["mae"] > 0 else None
             logs = np.log(truth / self.predicted[rows, h - 1])
             band = [float(np.quantile(logs, tail)), float(np.quantile(logs, 1 - tail))]
@@ -77,15 +77,18 @@ class Backtest:
         return out
 
 
-def _metrics(predicted, actual, origin, scale, directional=True) -> dict:
+def _metrics(predicted, actual, origin, scale) -> dict:
     error = predicted - actual
     mae = float(np.mean(np.abs(error)))
     result = {"mae": mae, "rmse": float(np.sqrt(np.mean(error ** 2))),
               "mape_pct": float(np.mean(np.abs(error) / np.abs(actual)) * 100),
               "directional_accuracy_pct": None,
               "mase": mae / scale if scale and np.isfinite(scale) and scale > 0 else None}
-    if directional:
-        result["directional_accuracy_pct"] = float(np.mean(np.sign(predicted - origin) == np.sign(actual - origin)) * 100)
+    called = np.sign(predicted - origin) != 0
+    if called.any():
+        # Scored where the forecast called a direction at all (naive never does: "no change").
+        hits = np.sign(predicted - origin) == np.sign(actual - origin)
+        result["directional_accuracy_pct"] = float(np.mean(hits[called]) * 100)
     return result
 
 

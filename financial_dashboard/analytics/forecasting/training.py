@@ -61,7 +61,8 @@ def train(name: str, frame: pd.DataFrame, *, options: dict | None = None, origin
     features = build_features(frame) if model.uses_features else None
     backtest = walk_forward(model, closes, features, origins=origins, max_horizon=max_horizon, progress=progress)
     horizons = backtest.summary(coverage)
-    model.refit(closes, features, progress)
+    final = None if progress is None else (lambda event: progress({**event, "stage": "final"}))
+    model.refit(closes, features, final)
     model.calibrate([h["band"] for h in horizons])
     forecast = model.forecast(max_horizon)
     if not (np.all(np.isfinite(forecast.prices)) and np.all(forecast.prices > 0)):

@@ -22,6 +22,11 @@ from .base import ForecastModel
 _tf = None
 
 
+def adaptive_look_back(closes: int) -> int:
+    """The input window: a tenth of the closes the model first trains on, between 10 and 60."""
+    return int(np.clip(closes // 10, 10, 60))
+
+
 def tensorflow():
     """TensorFlow, imported once, quiet and deterministic."""
     global _tf
@@ -85,7 +90,7 @@ class Lstm(ForecastModel):
     def _fit(self, progress):
         tf = tensorflow()
         if self.look_back is None:
-            self.look_back = int(np.clip(len(self.closes) // 10, 10, 60))
+            self.look_back = adaptive_look_back(len(self.closes))
         returns = np.diff(np.log(self.closes.to_numpy()))
         self.scale = float(np.std(returns)) or 1e-4
         tf.keras.utils.set_random_seed(self.seed)

@@ -68,8 +68,8 @@ OWNERS = {
     "price_id": own_price,
     "token_id": own_token,
 }
-# Market symbols and static files: public, nobody's object.
-PUBLIC_ARGUMENTS = {"ticker", "base", "quote", "pair", "filename"}
+# Market symbols (forecasts included: models learn from public data) and static files: public, nobody's object.
+PUBLIC_ARGUMENTS = {"ticker", "base", "quote", "pair", "filename", "symbol"}
 
 
 class Owner:

@@ -26,7 +26,7 @@ from the model's own backtest errors, and that backtest against the naive foreca
 
 Forecasts use the last two years of daily bars. A stored training is reused until a newer bar arrives or
 24 hours pass; otherwise the model trains first. Light models train within the request (a few seconds);
-the LSTM trains in the background: the request waits up to `wait` seconds (default 20), then answers
+the LSTM trains in the background: the request waits up to `wait` seconds (default 25), then answers
 **202** with `Retry-After` while it trains: ask again. A symbol with too little history, an unknown model
 or `days` outside 1 to 30 is 400; market-data outages follow the market data's stale and 503 rules."""
 ERRORS = (404, 503)
@@ -57,7 +57,7 @@ def models():
 def forecast(symbol):
     """Forecast a symbol with one model, with its backtest against the naive forecast."""
     args = query_args(ForecastQuerySchema)
-    answer = services.forecast(symbol, args["model"], args["days"], args["kind"], args["wait"])
+    answer = services.forecast(symbol, args["model"], args["days"], args.get("kind"), args.get("wait"))
     if isinstance(answer, services.Pending):
         return _pending(symbol, answer)
     return answer
@@ -71,7 +71,7 @@ def forecast(symbol):
 def compare(symbol):
     """Every available model's backtest side by side against naive, on the same forecast origins."""
     args = query_args(CompareQuerySchema)
-    answer = services.compare(symbol, args["days"], args["kind"], args["wait"])
+    answer = services.compare(symbol, args["days"], args.get("kind"), args.get("wait"))
     if answer["pending"]:
         return answer, 202, {"Retry-After": str(RETRY_AFTER_S), "Location": request.full_path.rstrip("?")}
     return answer
@@ -83,7 +83,7 @@ def compare(symbol):
 def train(symbol):
     """Train a model on a symbol again now, and answer its new forecast (202 while the LSTM trains)."""
     args = query_args(TrainQuerySchema)
-    answer = services.forecast(symbol, args["model"], args["days"], args["kind"], args["wait"], force=True)
+    answer = services.forecast(symbol, args["model"], args["days"], args.get("kind"), args.get("wait"), force=True)
     if isinstance(answer, services.Pending):
         body, status, headers = _pending(symbol, answer)
         headers["Location"] = url_for("predictions.forecast", symbol=symbol, model=answer.model, days=args["days"])

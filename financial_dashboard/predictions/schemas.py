@@ -24,12 +24,20 @@ def _model(default=None, extra=()):
         metadata={"description": "One of " + ", ".join(choices) + "."})
 
 
+def _kind():
+    return fields.String(validate=validate.OneOf(KINDS), metadata={"description": KIND_HELP})
+
+
+def _wait():
+    return fields.Float(validate=validate.Range(min=0, max=25), metadata={
+        "description": "Seconds to wait for a training before answering 202 (default PREDICTIONS_WAIT_S, 25)."})
+
+
 class ForecastQuerySchema(QuerySchema):
     model = _model("lstm")
     days = _days(7)
-    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS), metadata={"description": KIND_HELP})
-    wait = fields.Float(load_default=None, validate=validate.Range(min=0, max=25), metadata={
-        "description": "Seconds to wait for a training before answering 202 (default PREDICTIONS_WAIT_S)."})
+    kind = _kind()
+    wait = _wait()
 
 
 class TrainQuerySchema(ForecastQuerySchema):
@@ -38,8 +46,8 @@ class TrainQuerySchema(ForecastQuerySchema):
 
 class CompareQuerySchema(QuerySchema):
     days = _days(7)
-    kind = ForecastQuerySchema._declared_fields["kind"]
-    wait = ForecastQuerySchema._declared_fields["wait"]
+    kind = _kind()
+    wait = _wait()
 
 
 class PageQuerySchema(QuerySchema):
@@ -48,7 +56,7 @@ class PageQuerySchema(QuerySchema):
     symbol = Trimmed(load_default="")
     model = _model("compare", extra=("compare",))
     days = _days(7)
-    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    kind = _kind()
 
 
 # --- responses ---

@@ -36,7 +36,7 @@ def page():
         return render_template("predictions/page.html", **context)
     names = services.enabled_models() if args["model"] == "compare" else [args["model"]]
     try:
-        subject, records = services.page_state(args["symbol"], names, args["days"], args["kind"])
+        subject, records = services.page_state(args["symbol"], names, args["days"], args.get("kind"))
     except AppError as error:
         context["error"] = _message(error)
         return render_template("predictions/page.html", **context), error.code
@@ -64,7 +64,7 @@ def page():
 
 
 def _poll_url(args, subject):
-    kind = args["kind"] or None
+    kind = args.get("kind")
     if args["model"] == "compare":
         return url_for("predictions.compare", symbol=subject.symbol, days=args["days"], kind=kind)
     return url_for("predictions.forecast", symbol=subject.symbol, model=args["model"], days=args["days"], kind=kind)

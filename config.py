@@ -1,4 +1,5 @@
 """Configuration classes, read from the environment (every variable is documented in README.md)."""
+import json
 import os
 from datetime import timedelta
 
@@ -59,7 +60,8 @@ class Config:
     PREDICTIONS_TRAIN_TIMEOUT_S = _float("PREDICTIONS_TRAIN_TIMEOUT_S", 120)
     PREDICTIONS_MAX_AGE_H = _float("PREDICTIONS_MAX_AGE_H", 24)
     PREDICTIONS_MODELS = _csv(os.environ.get("PREDICTIONS_MODELS", ""))
-    PREDICTIONS_MODEL_OPTIONS: dict = {}  # per model constructor options (tests make the models tiny)
+    # Per model constructor options as JSON, e.g. {"lstm": {"epochs": 20}} on a small machine.
+    PREDICTIONS_MODEL_OPTIONS: dict = json.loads(os.environ.get("PREDICTIONS_MODEL_OPTIONS") or "{}")
 
 
 class DevelopmentConfig(Config):

@@ -16,8 +16,15 @@ TINY = {"random_forest": {"trees": 8, "refit_every": 10}, "svr": {"refit_every":
 
 
 @pytest.fixture(autouse=True)
-def forecasts(app, monkeypatch):
-    """Small models, the light ones only (the LSTM has tests of its own), an empty cache, no job left behind."""
+def forecasts(request, monkeypatch):
+    """Small models, the light ones only (the LSTM has tests of its own), an empty cache, no job left behind.
+
+    Only for tests on the shared app: the others start an app or a server of their own.
+    """
+    if "app" not in request.fixturenames:
+        yield None
+        return
+    app = request.getfixturevalue("app")
     monkeypatch.setitem(app.config, "PREDICTIONS_MODEL_OPTIONS", TINY)
     monkeypatch.setitem(app.config, "PREDICTIONS_MODELS", LIGHT)
     cache.clear()

@@ -21,9 +21,9 @@ def forecast_figure(frame, answers: list[dict], band: bool) -> str:
         color = COLORS.get(answer["model"], "#d63384")
         if band and number == 0:
             fig.add_trace(go.Scatter(x=x, y=[last_close] + [p["upper"] for p in points], name="Band (80 %)",
-                                     line={"width": 0}, hoverinfo="skip", showlegend=False))
+                                     mode="lines", line={"width": 0}, showlegend=False))
             fig.add_trace(go.Scatter(x=x, y=[last_close] + [p["lower"] for p in points], name="Band (80 %)",
-                                     fill="tonexty", fillcolor=BAND, line={"width": 0}))
+                                     mode="lines", fill="tonexty", fillcolor=BAND, line={"width": 0}))
         fig.add_trace(go.Scatter(x=x, y=[last_close] + [p["price"] for p in points], name=f"{label} forecast",
                                  line={"width": 2, "dash": "dash", "color": color}, mode="lines"))
     fig.update_layout(margin={"l": 50, "r": 20, "t": 30, "b": 30}, hovermode="x unified", height=420,

@@ -7,6 +7,7 @@ from flask import render_template, request, url_for
 from flask_login import login_required
 from marshmallow import ValidationError
 
+from ..analytics.forecasting import get_model_class
 from ..analytics.forecasting.backtest import METRICS
 from ..errors import AppError
 from . import answers, bp, services
@@ -43,7 +44,8 @@ def page():
     context["subject"] = subject
     missing = [name for name, record in records.items() if record is None]
     if missing:
-        context["pending"] = {"models": missing, "poll": _poll_url(args, subject)}
+        labels = [get_model_class(name).label for name in missing]
+        context["pending"] = {"models": missing, "labels": labels, "poll": _poll_url(args, subject)}
         return render_template("predictions/page.html", **context)
     days = args["days"]
     forecasts = [answers.forecast_answer(subject, records[name], days) for name in names]

@@ -34,7 +34,7 @@ def test_a_first_training_shows_a_spinner_that_polls_the_api(browser_user, train
 
     (box,) = page.find("div", id="forecast-pending")
     assert box["data-poll"] == "/api/predictions/AAPL?model=random_forest&days=14"
-    assert page.find("div", **{"class": "spinner-border text-primary"}) and "Training random_forest on AAPL" in html
+    assert page.find("div", **{"class": "spinner-border text-primary"}) and "Training Random forest on AAPL" in html
     assert page.find("script", src="/static/predictions.js") and not page.find("div", id="forecast-chart")
     assert page.find("span", id="badge-sample")
     assert trainings.count() == 0  # the page itself never trains

@@ -57,7 +57,7 @@ def train_in_child(name: str, frame, *, timeout: float, progress=None, **kwargs)
                 child.wait()
             child.stdout.close()
         if code != 0 or not result.exists():
-            cause = (f"took longer than {timeout:.0f} s and was stopped" if expired.is_set()
+            cause = (f"took longer than {timeout:g} s and was stopped" if expired.is_set()
                      else f"was ended by signal {-code}" if code < 0 else f"failed (exit code {code})")
             tail = errors.read_text(errors="replace").strip().splitlines()[-1:] if code > 0 else []
             raise TrainingFailed(f"The {name} training {cause}." + (f" Last message: {tail[0][:300]}" if tail else ""))

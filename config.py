@@ -60,6 +60,8 @@ class Config:
     PREDICTIONS_TRAIN_TIMEOUT_S = _float("PREDICTIONS_TRAIN_TIMEOUT_S", 120)
     PREDICTIONS_MAX_AGE_H = _float("PREDICTIONS_MAX_AGE_H", 24)
     PREDICTIONS_MODELS = _csv(os.environ.get("PREDICTIONS_MODELS", ""))
+    # Models trained inside the web process rather than in a child process (faster to start, heavier worker).
+    PREDICTIONS_TRAIN_IN_PROCESS = _csv(os.environ.get("PREDICTIONS_TRAIN_IN_PROCESS", ""))
     # Per model constructor options as JSON, e.g. {"lstm": {"epochs": 20}} on a small machine.
     PREDICTIONS_MODEL_OPTIONS: dict = json.loads(os.environ.get("PREDICTIONS_MODEL_OPTIONS") or "{}")
 

@@ -67,7 +67,8 @@ class ModelSchema(BaseSchema):
     description = fields.String()
     available = fields.Boolean()
     reason = fields.String(allow_none=True, metadata={"description": "Why the model cannot be used here."})
-    heavy = fields.Boolean(metadata={"description": "Trained in a process of its own (TensorFlow); may answer 202."})
+    heavy = fields.Boolean(metadata={"description": "Needs TensorFlow and trains for 20-30 s: a first request may "
+                                                    "answer 202 while it trains."})
     min_closes = fields.Integer(metadata={"description": "Daily closes needed to train and backtest it."})
 
 

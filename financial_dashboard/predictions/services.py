@@ -6,9 +6,12 @@ Order of business for a forecast (``ensure``):
 2. the model store: a training of that model on bars up to the same newest bar, younger than
    ``PREDICTIONS_MAX_AGE_H`` (24 h);
 3. otherwise a training under the cross-process lock (``locks.py``): a second request for the same model
-   waits and then reuses the first one's result. Light models train in the request (well under 3 s). The
-   LSTM trains in a child process started by a background job (``jobs.py``); the request waits for it up
-   to ``PREDICTIONS_WAIT_S`` and otherwise answers "still training" (202) so that the client polls.
+   waits and then reuses the first one's result. Trainings run in a child process started by a background
+   job (``jobs.py``), so the web worker never imports scikit-learn (~80 MB) or TensorFlow (~500 MB) and a
+   gevent worker keeps serving while it waits. The request waits up to ``PREDICTIONS_WAIT_S``: long enough
+   for the light models (a few seconds) and usually the LSTM (20-30 s); otherwise it answers "still
+   training" (202) and the client polls. Models listed in ``PREDICTIONS_TRAIN_IN_PROCESS`` train in the
+   request instead (the test suite does that for speed).
 """
 import dataclasses
 import datetime as dt
@@ -159,8 +162,8 @@ def ensure(subj: Subject, name: str, wait: float | None, *, force: bool = False,
            progress=None):
     """A fresh stored training of ``name`` (trained now if needed), or Pending when ``wait`` ran out first.
 
-    ``force`` trains again even when a fresh one is stored. ``background``: heavy models train in a job
-    that outlives the request; without it (the CLI) they train before this returns.
+    ``force`` trains again even when a fresh one is stored. ``background``: a training in a child process
+    runs in a job that outlives the request; without it (the CLI) it ends before this returns.
     """
     check_model(name)
     check_history(subj, name)
@@ -171,7 +174,7 @@ def ensure(subj: Subject, name: str, wait: float | None, *, force: bool = False,
         failure = cache.get(f"{subj.key(name)}:failed")
         if failure:
             raise ServiceUnavailable(failure, headers={"Retry-After": str(FAILURE_TTL_S)})
-    if not (background and get_model_class(name).heavy):
+    if not (background and in_child(name)):
         return train_locked(subj, name, force, progress)
     app = current_app._get_current_object()
     job = jobs.start(app, subj.key(name), lambda: train_locked(subj, name, force))
@@ -202,12 +205,17 @@ def train_locked(subj: Subject, name: str, force: bool = False, progress=None):
     return record
 
 
+def in_child(name: str) -> bool:
+    """Whether ``name`` trains in a child process (all models, unless PREDICTIONS_TRAIN_IN_PROCESS lists it)."""
+    return name not in current_app.config["PREDICTIONS_TRAIN_IN_PROCESS"]
+
+
 def _train(subj: Subject, name: str, timeout: float, progress):
     config = current_app.config
     arguments = {"options": options(name), "origins": config["PREDICTIONS_ORIGINS"],
                  "max_horizon": trainer.MAX_HORIZON, "weekdays_only": subj.weekdays_only}
     try:
-        if get_model_class(name).heavy:
+        if in_child(name):
             return train_in_child(name, subj.frame, timeout=timeout, progress=progress, **arguments)
         return trainer.train(name, subj.frame, progress=progress, **arguments)
     except (UnknownModel, ModelUnavailable, NotEnoughHistory) as error:
@@ -243,9 +251,9 @@ def compare(symbol: str, days: int, kind: str | None = None, wait: float | None 
     names = enabled_models()
     for name in names:
         check_history(subj, name)
-    # Start the heavy trainings first, so that they run while the light ones train here.
-    for name in sorted(names, key=lambda n: not get_model_class(n).heavy):
-        result = ensure(subj, name, 0 if get_model_class(name).heavy else None)
+    # Start the trainings in child processes first, so that they run side by side (and beside those made here).
+    for name in sorted(names, key=lambda n: not in_child(n)):
+        result = ensure(subj, name, 0 if in_child(name) else None)
         if isinstance(result, Pending):
             pending.append(name)
         else:

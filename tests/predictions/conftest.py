@@ -26,6 +26,9 @@ def forecasts(request, monkeypatch):
         return
     app = request.getfixturevalue("app")
     monkeypatch.setitem(app.config, "PREDICTIONS_MODEL_OPTIONS", TINY)
+    # In this process, so that trainings can be counted and each does not start Python anew; the child
+    # process is tested in test_weight.py, test_gunicorn.py and tests/analytics/forecasting/test_isolated.py.
+    monkeypatch.setitem(app.config, "PREDICTIONS_TRAIN_IN_PROCESS", LIGHT)
     monkeypatch.setitem(app.config, "PREDICTIONS_MODELS", LIGHT)
     cache.clear()
     yield app.config

@@ -6,7 +6,6 @@ import time
 import pytest
 
 from financial_dashboard.analytics.forecasting import training
-from financial_dashboard.analytics.forecasting.baseline import Drift
 from financial_dashboard.analytics.forecasting.isolated import TrainingFailed
 from financial_dashboard.predictions import locks, services
 
@@ -87,9 +86,9 @@ class SlowChild:
 
 
 @pytest.fixture
-def heavy_drift(monkeypatch):
-    """Drift, trained the way the LSTM is (background job, child process), minus TensorFlow."""
-    monkeypatch.setattr(Drift, "heavy", True)
+def heavy_drift(forecasts, monkeypatch):
+    """Drift, trained the way the app trains by default (background job, child process), minus the process."""
+    monkeypatch.setitem(forecasts, "PREDICTIONS_TRAIN_IN_PROCESS", ["naive", "random_forest", "svr"])
     child = SlowChild()
     monkeypatch.setattr(services, "train_in_child", child)
     return child

@@ -1,5 +1,6 @@
 """TensorFlow stays out of the web process: starting the app, pages and every non-LSTM request never import it
-(test_gunicorn.py shows that an LSTM forecast does not either), and gunicorn never preloads the app."""
+(nor scikit-learn: models train in child processes; test_gunicorn.py shows that an LSTM forecast does not
+import TensorFlow either), and gunicorn never preloads the app."""
 import json
 import re
 import subprocess
@@ -15,7 +16,7 @@ from flask_migrate import upgrade
 from financial_dashboard import create_app
 from financial_dashboard.auth import services
 
-HEAVY = ("tensorflow", "keras")
+HEAVY = ("tensorflow", "keras", "sklearn")  # trainings run in child processes
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[1], "SECRET_KEY": "weight",
                   "MARKET_DATA_SOURCE": "sample",
                   "PREDICTIONS_MODEL_OPTIONS": {"random_forest": {"trees": 8, "refit_every": 10}, "svr": {"refit_every": 5}}})

@@ -75,7 +75,7 @@ class ForecastModel:
     """Base of every model. Subclasses set ``name`` (by ``register``), ``label`` and ``description``.
 
     ``uses_features``: the model reads the feature frame (``features.build_features``), not just the closes.
-    ``heavy``: training needs a large library (TensorFlow) and should run in a process of its own.
+    ``heavy``: training needs a large library (TensorFlow) and takes tens of seconds.
     ``refit_every``: in a backtest, the model is refitted every this many origins (1: at every origin).
     """
 

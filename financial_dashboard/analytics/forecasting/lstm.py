@@ -6,8 +6,8 @@ by the typical daily move; the target is the next log return in the same units. 
 a tenth of the closes the model first trains on, between 10 and 60. Training stops early when the loss on
 a validation split taken from the end of the training data stops improving, and keeps the best weights.
 A refit (the backtest's expanding window, and the final model) continues from the weights learned so far
-for a few epochs instead of starting over. Inference goes through one ``tf.function`` with a fixed input
-signature, so a 30-day recursive forecast is 30 calls of an already traced graph.
+for a few epochs instead of starting over. Inference is one ``tf.function`` with a fixed input signature
+that runs the whole recursive forecast in a graph loop: a 30-day forecast is one call, traced once.
 """
 from __future__ import annotations
 
@@ -132,25 +132,33 @@ class Lstm(ForecastModel):
 
     # --- forecasting ---
     def _predictor(self):
+        """The whole recursive forecast as one graph: windows (batch, look_back) in, returns (batch, steps) out."""
         if self._step is None:
             tf = tensorflow()
-            net = self.net
-            # One trace for every batch size: a fixed signature, float32, called on the graph not eagerly.
-            self._step = tf.function(lambda x: net(x, training=False),
-                                     input_signature=[tf.TensorSpec([None, self.look_back, 1], tf.float32)])
+            net, norm, scale = self.net, self.scale * np.sqrt(self.look_back), self.scale
+
+            # One trace for every batch size and horizon: a fixed signature, float32, a graph loop rather
+            # than one eager call per day. The window holds log closes relative to its newest close (small
+            # numbers, exact enough in float32); appending a return r shifts every entry by -r.
+            @tf.function(input_signature=[tf.TensorSpec([None, self.look_back], tf.float32),
+                                          tf.TensorSpec([], tf.int32)])
+            def roll(window, steps):
+                out = tf.TensorArray(tf.float32, size=steps)
+                for i in tf.range(steps):
+                    r = net(window[:, :, None] / norm, training=False)[:, 0] * scale
+                    out = out.write(i, r)
+                    window = tf.concat([window[:, 1:], tf.zeros_like(window[:, :1])], axis=1) - r[:, None]
+                return tf.transpose(out.stack())
+
+            self._step = roll
         return self._step
 
     def _predict_returns(self, ends, steps):
         if np.any(ends < self.look_back - 1):
             raise ValueError("Every origin needs a full look-back window before it.")
-        step = self._predictor()
         logs = np.log(self.closes.to_numpy())
-        windows = np.stack([logs[end - self.look_back + 1:end + 1] for end in ends])
-        out = np.empty((len(ends), steps))
-        for i in range(steps):
-            out[:, i] = step(self._scaled(windows)).numpy()[:, 0] * self.scale
-            windows = np.concatenate([windows[:, 1:], windows[:, -1:] + out[:, i:i + 1]], axis=1)
-        return out
+        windows = np.stack([logs[end - self.look_back + 1:end + 1] - logs[end] for end in ends])
+        return self._predictor()(windows.astype("float32"), np.int32(steps)).numpy().astype("float64")
 
     def info(self):
         return {**super().info(), "training_samples": self.samples, "look_back": self.look_back,

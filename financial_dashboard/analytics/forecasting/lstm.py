@@ -51,8 +51,8 @@ class Lstm(ForecastModel):
     heavy = True
     min_train = 60
 
-    def __init__(self, seed=42, weekdays_only=True, units=(32, 16), dropout=0.2, epochs=40, refit_epochs=8,
-                 patience=5, batch_size=32, validation=0.15, learning_rate=1e-3, look_back=None, refit_every=30):
+    def __init__(self, seed=42, weekdays_only=True, units=(32, 16), dropout=0.2, epochs=40, refit_epochs=5,
+                 patience=5, batch_size=32, validation=0.15, learning_rate=1e-3, look_back=None, refit_every=45):
         super().__init__(seed, weekdays_only)
         self.units, self.dropout, self.epochs, self.refit_epochs = tuple(units), dropout, epochs, refit_epochs
         self.patience, self.batch_size, self.validation = patience, batch_size, validation

@@ -75,7 +75,8 @@ def forecast_answer(subj, record, days: int) -> dict:
     dates = future_dates(pd.Timestamp(subj.last_bar), days, subj.weekdays_only)
     predictions = [{"date": date.date(), "price": _significant(price), "lower": _significant(lower),
                     "upper": _significant(upper)}
-                   for date, price, lower, upper in zip(dates, result["prices"], result["lower"], result["upper"])]
+                   for date, price, lower, upper in zip(dates, result["prices"], result["lower"], result["upper"],
+                                                        strict=False)]
     return {**_header(subj), "model": record.model, "days": days,
             "last_close": _significant(float(subj.frame["close"].iloc[-1])), "predictions": predictions,
             "backtest": backtest_answer(record.model, result["horizons"][days - 1], subj.weekdays_only),

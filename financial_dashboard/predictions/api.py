@@ -27,15 +27,16 @@ from the model's own backtest errors, and that backtest against the naive foreca
 Forecasts use the last two years of daily bars. A stored training is reused until a newer bar arrives or
 24 hours pass; otherwise the model trains first, in the background. The request waits up to `wait` seconds
 (default 25): enough for naive, drift, random_forest and svr (a few seconds) and usually for the LSTM
-(20-30 s); past it the answer is **202** with `Retry-After` while it trains: ask again. A symbol with too little history, an unknown model
-or `days` outside 1 to 30 is 400; market-data outages follow the market data's stale and 503 rules."""
+(20-30 s); past it the answer is **202** with `Retry-After` while it trains: ask again. A symbol with too
+little history, an unknown model or `days` outside 1 to 30 is 400; market-data outages follow the market
+data's stale and 503 rules."""
 ERRORS = (404, 503)
 STILL_TRAINING = {202: {"description": "Still training: ask again after Retry-After seconds (body: status, "
                                        "symbol, model, started_at, message)."}}
 
 
 def _pending(symbol, pending):
-    started = dt.datetime.fromtimestamp(pending.started, dt.timezone.utc)
+    started = dt.datetime.fromtimestamp(pending.started, dt.UTC)
     body = {"status": "training", "symbol": symbol, "model": pending.model, "started_at": started,
             "message": f"Training the {pending.model} model on {symbol}; a first training takes up to about "
                        "30 seconds. Ask again in a few seconds."}

@@ -31,4 +31,5 @@ class ForecastModelRecord(db.Model):
     payload: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary, deferred=True)
 
     def __repr__(self):
-        return f"<ForecastModelRecord {self.model} {self.source}:{self.symbol} {self.interval} {self.last_bar:%Y-%m-%d}>"
+        return (f"<ForecastModelRecord {self.model} {self.source}:{self.symbol} {self.interval} "
+                f"{self.last_bar:%Y-%m-%d}>")

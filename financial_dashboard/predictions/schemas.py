@@ -13,7 +13,8 @@ KIND_HELP = ("stock or crypto; by default a BASE/QUOTE pair, or BASE-QUOTE with 
 
 def _days(default):
     return fields.Integer(load_default=default, validate=validate.Range(min=1, max=MAX_HORIZON),
-                          metadata={"description": f"Trading days ahead (calendar days for crypto), 1 to {MAX_HORIZON}."})
+                          metadata={"description": f"Trading days ahead (calendar days for crypto), 1 to "
+                                                   f"{MAX_HORIZON}."})
 
 
 def _model(default=None, extra=()):
@@ -87,7 +88,8 @@ class BacktestSchema(BaseSchema):
     to = fields.String(metadata={"description": "Last origin (YYYY-MM-DD)."})
     model = fields.Nested(MetricsSchema)
     naive = fields.Nested(MetricsSchema, metadata={"description": "The last close carried forward, same origins."})
-    ratio_to_naive = fields.Float(allow_none=True, metadata={"description": "Model MAE / naive MAE (below 1 beats naive)."})
+    ratio_to_naive = fields.Float(allow_none=True,
+                                  metadata={"description": "Model MAE / naive MAE (below 1 beats naive)."})
     beats_naive = fields.Boolean(allow_none=True)
     verdict = fields.String(metadata={"description": "The comparison in one plain sentence."})
 
@@ -147,7 +149,8 @@ class CompareSchema(HeaderFields):
     models = fields.List(fields.Nested(CompareRowSchema))
     pending = fields.List(fields.String(), metadata={"description": "Models still training (answer 202)."})
     complete = fields.Boolean()
-    best = fields.String(allow_none=True, metadata={"description": "The model furthest ahead of naive, if any beats it."})
+    best = fields.String(allow_none=True,
+                         metadata={"description": "The model furthest ahead of naive, if any beats it."})
     summary = fields.String()
 
 

@@ -40,9 +40,11 @@ def test_a_forecast_and_the_comparison_are_drawn_after_a_spinner(page, live_serv
     page.wait_for_selector("#forecast-chart[data-ready=true]", timeout=TRAINING)
     rows = page.locator("#backtest-table tbody tr")
     expect(rows).to_have_count(5)
-    assert rows.evaluate_all("rows => rows.map(r => r.dataset.model)") == ["naive", "drift", "lstm", "random_forest", "svr"]
+    models = rows.evaluate_all("rows => rows.map(r => r.dataset.model)")
+    assert models == ["naive", "drift", "lstm", "random_forest", "svr"]
     names = [t["name"] for t in traces(page, "forecast-chart")]
-    assert names == ["Close", "Naive forecast", "Drift forecast", "LSTM forecast", "Random forest forecast", "SVR forecast"]
+    assert names == ["Close", "Naive forecast", "Drift forecast", "LSTM forecast", "Random forest forecast",
+                     "SVR forecast"]
     expect(page.locator("#backtest-table tr[data-model=naive]")).to_contain_text("baseline")
     assert external_requests == []
 

@@ -66,7 +66,7 @@ def test_a_stored_training_is_reused_by_later_requests_and_other_horizons(api, t
     assert [p["price"] for p in other["predictions"]] == [p["price"] for p in first["predictions"][:3]]
     record = db.session.scalar(db.select(ForecastModelRecord))
     assert (record.source, record.symbol, record.interval, record.model) == ("sample", "AAPL", "1d", "random_forest")
-    assert record.last_bar == dt.datetime(2013, 3, 1, tzinfo=dt.timezone.utc) and len(record.payload) > 1000
+    assert record.last_bar == dt.datetime(2013, 3, 1, tzinfo=dt.UTC) and len(record.payload) > 1000
 
 
 def test_a_training_older_than_a_day_is_replaced(api, trainings, monkeypatch, count_rows):
@@ -119,7 +119,8 @@ def test_the_comparison_scores_every_model_against_naive_on_the_same_origins(api
     body = strict_json(response.data)
     rows = {row["model"]: row for row in body["models"]}
     assert list(rows) == ["naive", "drift", "random_forest", "svr"] and body["complete"] is True
-    assert len({(r["backtest"]["from"], r["backtest"]["to"], r["backtest"]["naive"]["mae"]) for r in rows.values()}) == 1
+    origins = {(r["backtest"]["from"], r["backtest"]["to"], r["backtest"]["naive"]["mae"]) for r in rows.values()}
+    assert len(origins) == 1
     naive = rows["naive"]["backtest"]
     assert naive["ratio_to_naive"] == 1 and naive["beats_naive"] is None and "baseline" in naive["verdict"]
     for name in ("drift", "random_forest", "svr"):

@@ -19,7 +19,8 @@ from financial_dashboard.auth import services
 HEAVY = ("tensorflow", "keras", "sklearn")  # trainings run in child processes
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[1], "SECRET_KEY": "weight",
                   "MARKET_DATA_SOURCE": "sample",
-                  "PREDICTIONS_MODEL_OPTIONS": {"random_forest": {"trees": 8, "refit_every": 10}, "svr": {"refit_every": 5}}})
+                  "PREDICTIONS_MODEL_OPTIONS": {"random_forest": {"trees": 8, "refit_every": 10},
+                                                "svr": {"refit_every": 5}}})
 report = {"after_start": [m for m in HEAVY if m in sys.modules]}
 with app.app_context():
     upgrade()

@@ -31,7 +31,8 @@ def tensorflow():
     """TensorFlow, imported once, quiet and deterministic."""
     global _tf
     if _tf is None:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # silent C++ side (tf.data logs harmless version notes as errors)
+        # Silent C++ side: tf.data logs harmless version notes as errors.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # oneDNN reorders float sums between runs
         os.environ.setdefault("KERAS_BACKEND", "tensorflow")
         import tensorflow as tf

@@ -30,8 +30,9 @@ class RandomForest(FeatureRegressor):
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
-        forest = RandomForestRegressor(n_estimators=self.trees, max_depth=self.max_depth, max_features=self.max_features,
-                                       min_samples_leaf=self.min_leaf, random_state=self.seed, n_jobs=1)
+        forest = RandomForestRegressor(n_estimators=self.trees, max_depth=self.max_depth,
+                                       max_features=self.max_features, min_samples_leaf=self.min_leaf,
+                                       random_state=self.seed, n_jobs=1)
         return make_pipeline(StandardScaler(), forest)
 
     def _fitted(self):

@@ -92,7 +92,8 @@ def test_the_band_is_the_spread_of_the_backtest_errors_not_a_fixed_factor():
     rng = np.random.default_rng(7)
     quiet = made_up(100 * np.exp(np.cumsum(rng.normal(0, 0.002, 200))))["close"]
     wild = made_up(100 * np.exp(np.cumsum(rng.normal(0, 0.03, 200))))["close"]
-    widths = [walk_forward(create_model("naive"), c, origins=60, max_horizon=10).summary()[9]["band"] for c in (quiet, wild)]
+    widths = [walk_forward(create_model("naive"), closes, origins=60, max_horizon=10).summary()[9]["band"]
+              for closes in (quiet, wild)]
     assert (widths[1][1] - widths[1][0]) > 5 * (widths[0][1] - widths[0][0])
 
 

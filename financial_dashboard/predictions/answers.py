@@ -83,7 +83,7 @@ def forecast_answer(subj, record, days: int) -> dict:
             "model_info": model_info(record), "notes": notes(subj)}
 
 
-def compare_answer(subj, records: dict, pending: list[str], days: int) -> dict:
+def compare_answer(subj, records: dict, pending: list[str], days: int, skipped: list[dict] = ()) -> dict:
     rows = []
     for name, record in records.items():
         backtest = backtest_answer(name, record.result["horizons"][days - 1], subj.weekdays_only)
@@ -101,7 +101,7 @@ def compare_answer(subj, records: dict, pending: list[str], days: int) -> dict:
     else:
         summary = f"At {days} days, no model beat assuming no change on these origins."
     return {**_header(subj), "days": days, "metrics": METRICS, "models": rows, "pending": pending,
-            "complete": not pending, "best": best, "summary": summary, "notes": notes(subj)}
+            "skipped": list(skipped), "complete": not pending, "best": best, "summary": summary, "notes": notes(subj)}
 
 
 # --- cache of finished answers ---

@@ -82,6 +82,12 @@ def backtest(symbol, name, days, kind):
     subj = _subject(symbol, kind)
     _data_line(subj)
     names = services.enabled_models() if name == "all" else list(dict.fromkeys(["naive", name]))
+    try:
+        names, skipped = services.with_history(subj, names)
+    except AppError as error:
+        raise click.ClickException(_text(error)) from None
+    for left_out in skipped:
+        click.echo(f"Left out: {left_out['reason']}")
     records = {}
     for model in names:
         try:

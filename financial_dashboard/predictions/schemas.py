@@ -148,6 +148,8 @@ class CompareSchema(HeaderFields):
     metrics = fields.Dict(metadata={"description": "What each metric means."})
     models = fields.List(fields.Nested(CompareRowSchema))
     pending = fields.List(fields.String(), metadata={"description": "Models still training (answer 202)."})
+    skipped = fields.List(fields.Dict(), metadata={
+        "description": "Models left out for too little history: model, reason."})
     complete = fields.Boolean()
     best = fields.String(allow_none=True,
                          metadata={"description": "The model furthest ahead of naive, if any beats it."})

@@ -248,9 +248,7 @@ def compare(symbol: str, days: int, kind: str | None = None, wait: float | None 
     subj = subject(symbol, kind)
     deadline = time.monotonic() + _wait(wait)
     records, pending = {}, []
-    names = enabled_models()
-    for name in names:
-        check_history(subj, name)
+    names, skipped = with_history(subj, enabled_models())
     # Start the trainings in child processes first, so that they run side by side (and beside those made here).
     for name in sorted(names, key=lambda n: not in_child(n)):
         result = ensure(subj, name, 0 if in_child(name) else None)
@@ -263,18 +261,35 @@ def compare(symbol: str, days: int, kind: str | None = None, wait: float | None 
         if not isinstance(result, Pending):
             records[name] = result
             pending.remove(name)
-    return answers.compare_answer(subj, {n: records[n] for n in names if n in records}, pending, days)
+    return answers.compare_answer(subj, {n: records[n] for n in names if n in records}, pending, days, skipped)
+
+
+def with_history(subj: Subject, names: list[str]) -> tuple[list[str], list[dict]]:
+    """The models among ``names`` that have enough history, and the others with the reason; 400 when none has."""
+    usable, skipped, first = [], [], None
+    for name in names:
+        try:
+            check_history(subj, name)
+        except BadRequest as error:
+            first = first or error
+            skipped.append({"model": name, "reason": error.fields["symbol"][0]})
+        else:
+            usable.append(name)
+    if not usable and first is not None:
+        raise first
+    return usable, skipped
 
 
 def _wait(wait):
     return current_app.config["PREDICTIONS_WAIT_S"] if wait is None else wait
 
 
-def page_state(symbol: str, names: list[str], days: int, kind: str | None = None) -> tuple[Subject, dict]:
-    """For the page, which never trains: the subject and the stored training of each of ``names`` (or None)."""
+def page_state(symbol: str, names: list[str], kind: str | None = None) -> tuple[Subject, dict, list[dict]]:
+    """For the page, which never trains: the subject, the stored training of each of ``names`` that has
+    enough history (or None), and those without enough history."""
     subj = subject(symbol, kind)
     for name in names:
         check_model(name)
-        check_history(subj, name)
-    return subj, {name: stored(subj, name) for name in names}
+    names, skipped = with_history(subj, names)
+    return subj, {name: stored(subj, name) for name in names}, skipped
 

@@ -26,7 +26,8 @@ def _message(error: AppError) -> str:
 def page():
     context = {"symbol": request.args.get("symbol", ""), "model": "compare", "days": 7, "kind": None,
                "models": [m for m in services.catalogue() if m["available"]], "metrics": METRICS, "error": None,
-               "subject": None, "pending": None, "rows": None, "figure": None, "answer": None, "compare": None}
+               "subject": None, "pending": None, "rows": None, "figure": None, "answer": None, "compare": None,
+               "skipped": []}
     try:
         args = PageQuerySchema().load(request.args)
     except ValidationError as error:
@@ -37,11 +38,12 @@ def page():
         return render_template("predictions/page.html", **context)
     names = services.enabled_models() if args["model"] == "compare" else [args["model"]]
     try:
-        subject, records = services.page_state(args["symbol"], names, args["days"], args.get("kind"))
+        subject, records, skipped = services.page_state(args["symbol"], names, args.get("kind"))
     except AppError as error:
         context["error"] = _message(error)
         return render_template("predictions/page.html", **context), error.code
-    context["subject"] = subject
+    context.update(subject=subject, skipped=skipped)
+    names = list(records)
     missing = [name for name, record in records.items() if record is None]
     if missing:
         labels = [get_model_class(name).label for name in missing]
@@ -50,7 +52,7 @@ def page():
     days = args["days"]
     forecasts = [answers.forecast_answer(subject, records[name], days) for name in names]
     if args["model"] == "compare":
-        context["compare"] = answers.compare_answer(subject, records, [], days)
+        context["compare"] = answers.compare_answer(subject, records, [], days, skipped)
         context["rows"] = context["compare"]["models"]
     else:
         context["answer"] = forecasts[0]

@@ -132,3 +132,17 @@ def test_the_comparison_scores_every_model_against_naive_on_the_same_origins(api
 
 def test_the_browser_session_may_read_forecasts(browser_user):
     assert browser_user.get("/api/predictions/IBM?model=naive&days=2").status_code == 200
+
+
+def test_the_comparison_leaves_out_models_without_enough_history_and_says_why(api, forecasts, monkeypatch):
+    monkeypatch.setitem(forecasts, "PREDICTIONS_HISTORY", "180d")  # 122 closes: enough for the baselines only
+    body = api.get("/api/predictions/AAPL/compare?days=3").json
+
+    assert [row["model"] for row in body["models"]] == ["naive", "drift"]
+    assert [s["model"] for s in body["skipped"]] == ["random_forest", "svr"]
+    assert body["skipped"][0]["reason"].endswith("needs at least 183 daily closes (94 to train on, plus 89 for a "
+                                                 "backtest of 60 forecast origins up to 30 days ahead); "
+                                                 "122 are available.")
+    monkeypatch.setitem(forecasts, "PREDICTIONS_HISTORY", "90d")
+    none = api.get("/api/predictions/AAPL/compare?days=3")
+    assert none.status_code == 400 and "needs at least 91 daily closes" in none.json["error"]["fields"]["symbol"][0]

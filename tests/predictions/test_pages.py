@@ -73,6 +73,10 @@ def test_errors_are_shown_in_words_with_their_status(browser_user, forecasts, mo
     monkeypatch.setitem(forecasts, "PREDICTIONS_HISTORY", "90d")
     short = browser_user.get("/predictions?symbol=AAPL&model=svr")
     assert short.status_code == 400 and "needs at least 183 daily closes" in html_of(short)
+    monkeypatch.setitem(forecasts, "PREDICTIONS_HISTORY", "180d")
+    some = Page(html_of(browser_user.get("/predictions?symbol=AAPL&model=compare")))
+    assert some.find("div", id="forecast-skipped")
+    assert some.find("div", id="forecast-pending")[0]["data-poll"] == "/api/predictions/AAPL/compare?days=7"
 
 
 def test_the_market_explorer_and_an_asset_with_a_symbol_link_to_the_forecast(browser_user, api, seed):

@@ -26,6 +26,13 @@ def _float(name, default):
     return float(os.environ.get(name, default))
 
 
+def _json(name, default):
+    try:
+        return json.loads(os.environ.get(name) or default)
+    except ValueError as error:
+        raise RuntimeError(f"{name} must be JSON: {error}") from None
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -63,7 +70,7 @@ class Config:
     # Models trained inside the web process rather than in a child process (faster to start, heavier worker).
     PREDICTIONS_TRAIN_IN_PROCESS = _csv(os.environ.get("PREDICTIONS_TRAIN_IN_PROCESS", ""))
     # Per model constructor options as JSON, e.g. {"lstm": {"epochs": 20}} on a small machine.
-    PREDICTIONS_MODEL_OPTIONS: dict = json.loads(os.environ.get("PREDICTIONS_MODEL_OPTIONS") or "{}")
+    PREDICTIONS_MODEL_OPTIONS: dict = _json("PREDICTIONS_MODEL_OPTIONS", "{}")
 
 
 class DevelopmentConfig(Config):

@@ -1,11 +1,16 @@
 """TensorFlow stays out of the web process: starting the app, pages and every non-LSTM request never import it
 (nor scikit-learn: models train in child processes; test_gunicorn.py shows that an LSTM forecast does not
 import TensorFlow either), and gunicorn never preloads the app."""
+import importlib
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+import config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,8 +62,26 @@ def test_gunicorn_never_preloads_the_app_and_waits_longer_than_the_slowest_forec
     settings = (ROOT / "gunicorn.conf.py").read_text()
     assert "--preload" not in procfile and "preload_app" not in settings
     timeout = int(re.search(r'GUNICORN_TIMEOUT", "(\d+)"', settings).group(1))
-    from config import Config
-
     # A forecast request waits at most PREDICTIONS_WAIT_S for a training, plus a light training (~3 s)
     # and a market fetch (MARKET_TIMEOUT_S).
-    assert timeout > Config.PREDICTIONS_WAIT_S + 3 + Config.MARKET_TIMEOUT_S
+    assert timeout > config.Config.PREDICTIONS_WAIT_S + 3 + config.Config.MARKET_TIMEOUT_S
+
+
+def test_model_options_from_the_environment_are_checked_when_the_app_starts(monkeypatch):
+    from financial_dashboard import create_app
+
+    def start(options):
+        return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "o",
+                           "PREDICTIONS_MODEL_OPTIONS": options})
+
+    assert start({"lstm": {"epochs": 20}}).config["PREDICTIONS_MODEL_OPTIONS"] == {"lstm": {"epochs": 20}}
+    for options, message in (({"lstm": {"epoch": 20}}, "'lstm' is not valid"), ({"prophet": {}}, "Unknown model")):
+        with pytest.raises(RuntimeError, match=message):
+            start(options)
+    monkeypatch.setenv("PREDICTIONS_MODEL_OPTIONS", "{lstm: 1}")
+    try:
+        with pytest.raises(RuntimeError, match="PREDICTIONS_MODEL_OPTIONS must be JSON"):
+            importlib.reload(config)
+    finally:
+        monkeypatch.delenv("PREDICTIONS_MODEL_OPTIONS")
+        importlib.reload(config)

@@ -8,7 +8,7 @@ import pytest
 from financial_dashboard.analytics.forecasting import training
 from financial_dashboard.extensions import cache
 from financial_dashboard.predictions import jobs, services
-from tests.market.conftest import bars, clock, exchange, fresh_cache, live, yahoo  # noqa: F401
+from tests.market.conftest import fresh_cache, live  # noqa: F401  (fixtures for the live-source tests)
 
 LIGHT = ["naive", "drift", "random_forest", "svr"]
 TINY = {"random_forest": {"trees": 8, "refit_every": 10}, "svr": {"refit_every": 5},

@@ -37,6 +37,7 @@ bench: install-dev
 	$(BIN)/python bench/market.py
 	$(BIN)/python bench/portfolio.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/predictions.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,4 +1,5 @@
 """Configuration classes, read from the environment (every variable is documented in README.md)."""
+import json
 import os
 from datetime import timedelta
 
@@ -23,6 +24,13 @@ def _csv(value):
 
 def _float(name, default):
     return float(os.environ.get(name, default))
+
+
+def _json(name, default):
+    try:
+        return json.loads(os.environ.get(name) or default)
+    except ValueError as error:
+        raise RuntimeError(f"{name} must be JSON: {error}") from None
 
 
 class Config:
@@ -88,6 +96,18 @@ class Config:
     MAIL_TIMEOUT = _float("MAIL_TIMEOUT", 10)
     # How many proxies in front of the app set X-Forwarded-For/-Proto (a PaaS router: 1). 0 trusts none.
     TRUSTED_PROXY_HOPS = int(_float("TRUSTED_PROXY_HOPS", 0))
+    # Forecasts (predictions/): history trained on, backtest origins, how long a request waits for a
+    # training before answering 202 (under a PaaS router's 30 s), the longest a training may run, model lifetime.
+    PREDICTIONS_HISTORY = os.environ.get("PREDICTIONS_HISTORY", "2y")
+    PREDICTIONS_ORIGINS = int(_float("PREDICTIONS_ORIGINS", 60))
+    PREDICTIONS_WAIT_S = _float("PREDICTIONS_WAIT_S", 25)
+    PREDICTIONS_TRAIN_TIMEOUT_S = _float("PREDICTIONS_TRAIN_TIMEOUT_S", 120)
+    PREDICTIONS_MAX_AGE_H = _float("PREDICTIONS_MAX_AGE_H", 24)
+    PREDICTIONS_MODELS = _csv(os.environ.get("PREDICTIONS_MODELS", ""))
+    # Models trained inside the web process rather than in a child process (faster to start, heavier worker).
+    PREDICTIONS_TRAIN_IN_PROCESS = _csv(os.environ.get("PREDICTIONS_TRAIN_IN_PROCESS", ""))
+    # Per model constructor options as JSON, e.g. {"lstm": {"epochs": 20}} on a small machine.
+    PREDICTIONS_MODEL_OPTIONS: dict = _json("PREDICTIONS_MODEL_OPTIONS", "{}")
 
 
 class DevelopmentConfig(Config):

@@ -15,9 +15,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gevent"
 # Connections one worker keeps open at once (idle or slow ones included); beyond it, the kernel queues.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
-# A request that takes longer than this is stuck: the worker is restarted (the app's own deadlines,
-# database statement timeout and market fetch timeout, are all much shorter).
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# A worker silent for longer than this is stuck and is restarted. The slowest request the app allows is a
+# forecast: it waits up to PREDICTIONS_WAIT_S (25 s) for a training in the background, after a light model's
+# training (under 3 s) and a market fetch (MARKET_TIMEOUT_S, 10 s). The LSTM trains in a child process whose
+# wait is cooperative, so the worker keeps answering meanwhile; 60 s leaves room above all of that.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 20
 keepalive = 5
 # Small request heads: nothing in this app needs long URLs or many headers.

@@ -163,9 +163,10 @@ def register_commands(app):
     from .alerts.cli import alerts_cli
     from .auth.cli import users_cli
     from .market.cli import market_cli
+    from .predictions.cli import predictions_cli
     from .prices.cli import prices_cli
 
-    for group in (users_cli, market_cli, prices_cli, alerts_cli):
+    for group in (users_cli, market_cli, prices_cli, alerts_cli, predictions_cli):
         app.cli.add_command(group)
 
 

@@ -84,7 +84,7 @@ OWNERS = {
     "item_id": own_item,
     "alert_id": own_alert,
 }
-# Market symbols and static files: public, nobody's object.
+# Market symbols (forecasts included: models learn from public data) and static files: public, nobody's object.
 PUBLIC_ARGUMENTS = {"ticker", "base", "quote", "pair", "filename", "symbol"}
 
 

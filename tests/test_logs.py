@@ -57,12 +57,14 @@ def test_production_logs_are_one_json_object_a_line_with_the_request_id():
 
 def test_production_config_logs_json_by_default(monkeypatch):
     monkeypatch.delenv("LOG_FORMAT", raising=False)
-    import importlib
+    import runpy
 
     import config
 
-    assert importlib.reload(config).ProductionConfig.LOG_FORMAT == "json"
-    assert config.DevelopmentConfig.LOG_FORMAT == "text"
+    # A fresh read of config.py, not a reload: reloading would swap the config classes other tests hold.
+    fresh = runpy.run_path(config.__file__)
+    assert fresh["ProductionConfig"].LOG_FORMAT == "json"
+    assert fresh["DevelopmentConfig"].LOG_FORMAT == "text"
 
 
 def test_no_password_token_or_secret_in_any_log_line(app, client, user, caplog, no_csrf_for_logs):

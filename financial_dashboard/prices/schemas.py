@@ -70,8 +70,12 @@ class SyncResultSchema(BaseSchema):
     stale = fields.Boolean(metadata={"description": "The provider failed; stored bars were used."})
     sample = fields.Boolean(metadata={"description": "Bundled sample data or a user's import."})
     created = fields.Integer()
-    updated = fields.Integer()
+    updated = fields.Integer(metadata={"description": "Synced prices replaced by a different close."})
     unchanged = fields.Integer()
+    kept_manual = fields.Integer(metadata={
+        "description": "Dates with a price the user typed, which a sync never overwrites."})
+    kept_manual_dates = fields.List(fields.Date(), metadata={
+        "description": "The first 20 of those dates, oldest first."})
     from_ = fields.Date(data_key="from", allow_none=True)
     to = fields.Date(allow_none=True)
     as_of = UTCTimestamp(allow_none=True)

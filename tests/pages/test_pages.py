@@ -360,6 +360,16 @@ def test_asset_and_portfolio_pages_say_when_prices_are_sample_data(client, seede
     assert "include bundled sample data" in get_page(client, "/")
 
 
+def test_sync_from_the_asset_page_keeps_typed_prices_and_says_which(client, seeded, api, no_csrf):
+    assert api.patch(f"/api/assets/{seeded['asset']}", json={"purchase_date": "2013-02-01"}).status_code == 200
+    assert api.post(f"/api/assets/{seeded['asset']}/prices", json={"date": "2013-02-04", "price": "7"}).status_code == 201
+
+    html = client.post(f"/assets/{seeded['asset']}/sync", follow_redirects=True).get_data(as_text=True)
+
+    assert "Kept 1 price you typed (2013-02-04)." in html
+    assert api.get(f"/api/assets/{seeded['asset']}/prices?from=2013-02-04&to=2013-02-04").json["items"][0]["price"] == 7
+
+
 # --- Validation shared with the API (issue 8) ---
 
 def test_a_token_name_too_long_is_refused_next_to_the_field_not_cut(client, seeded, user, no_csrf, count_rows):

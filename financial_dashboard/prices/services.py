@@ -125,7 +125,9 @@ def sync_from_market(asset, today=None) -> dict:
     cache, stored bars, stale fallback). Returns what changed and how fresh the data was.
 
     A price the user typed (source ``manual``) is never overwritten: it is counted in ``kept_manual``
-    (the first KEPT_LISTED of those dates in ``kept_manual_dates``), not in ``updated``.
+    (the first KEPT_LISTED of those dates in ``kept_manual_dates``), not in ``updated``. The asset takes
+    the bars' currency when they name one and it has none or another (``currency_changed``, with
+    ``previous_currency``); bars that name none leave it alone.
 
     The bars are fetched before anything is locked, so a slow provider holds no lock; a second sync of
     the same asset running meanwhile then finds the first one's rows and reports them unchanged.
@@ -142,9 +144,15 @@ def sync_from_market(asset, today=None) -> dict:
               for ts, close in bars.frame["close"].items() if close > 0}
     with writing(orphan=_missing(asset_id)):
         created, updated, kept = _store_by_date(asset_id, closes, bars.source, keep_manual=True)
+        # Read under the asset's lock (taken above), so two syncs agree on which one changed it.
+        previous = db.session.scalar(sa.select(Asset.currency).where(Asset.id == asset_id))
+        changed = bars.currency is not None and bars.currency != previous
+        if changed:
+            db.session.execute(sa.update(Asset).where(Asset.id == asset_id).values(currency=bars.currency))
     return {"asset_id": asset_id, "symbol": bars.symbol, "source": bars.source, "stale": bars.stale,
             "sample": bars.is_sample, "created": created, "updated": updated,
             "unchanged": len(closes) - created - updated - len(kept),
             "kept_manual": len(kept), "kept_manual_dates": kept[:KEPT_LISTED],
+            "currency": bars.currency, "currency_changed": changed, "previous_currency": previous,
             "from_": min(closes) if closes else None, "to": max(closes) if closes else None,
             "as_of": bars.as_of}

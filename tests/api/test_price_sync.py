@@ -71,7 +71,8 @@ def test_sync_fills_the_history_from_the_purchase_date_with_the_sample_closes(ap
 
     assert result == {"asset_id": asset, "symbol": "AAPL", "source": "sample", "stale": False, "sample": True,
                       "created": len(closes), "updated": 0, "unchanged": 0, "kept_manual": 0,
-                      "kept_manual_dates": [], "from": BOUGHT,
+                      "kept_manual_dates": [], "currency": "USD", "currency_changed": True,
+                      "previous_currency": None, "from": BOUGHT,
                       "to": LAST_SAMPLE_DAY, "as_of": f"{LAST_SAMPLE_DAY}T00:00:00Z"}
     assert stored_prices(api, asset) == closes
     assert count_rows("price_history") == len(closes)
@@ -238,3 +239,45 @@ def test_a_portfolio_with_only_typed_prices_has_no_sample_note(api):
     body_of(api.post(f"/api/assets/{asset}/prices", json=[{"date": "2024-01-02", "price": "10"}]), 201)
     portfolio = body_of(api.get(f"/api/assets/{asset}"), 200)["portfolio_id"]
     assert body_of(api.get(f"/api/portfolios/{portfolio}/performance"), 200)["notes"] == []
+
+
+def test_a_long_exchange_source_is_stored_whole_and_the_pair_sets_the_asset_currency(app, api, monkeypatch):
+    monkeypatch.setitem(app.config, "MARKET_DATA_SOURCE", "live")
+    bars = frame({"2010-01-04": 100.0, "2010-01-05": 101.5})
+    bars.attrs["currency"] = "USDC"
+    monkeypatch.setitem(app.extensions.setdefault("market_providers", {}), "ccxt",
+                        FakeProvider({"BTC/USDC": bars}, source_id="ccxt:coinbaseinternational"))
+    asset = new_asset(api, name="Bitcoin", type="crypto", symbol="BTC/USDC")
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert (result["source"], result["created"]) == ("ccxt:coinbaseinternational", 2)
+    assert (result["currency"], result["currency_changed"], result["previous_currency"]) == ("USDC", True, None)
+    items = body_of(api.get(f"/api/assets/{asset}/prices"), 200)["items"]
+    assert {p["source"] for p in items} == {"ccxt:coinbaseinternational"}
+    assert body_of(api.get(f"/api/assets/{asset}"), 200)["currency"] == "USDC"
+
+
+def test_sync_says_when_the_market_currency_differs_from_the_assets_and_sets_it(api, live):
+    bars = frame({"2010-01-04": 100.0})
+    bars.attrs["currency"] = "GBP"  # a London listing, already in pounds
+    live(FakeProvider({"AAPL": bars}))
+    asset = new_asset(api, currency="EUR")
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+    assert (result["currency"], result["currency_changed"], result["previous_currency"]) == ("GBP", True, "EUR")
+    assert body_of(api.get(f"/api/assets/{asset}"), 200)["currency"] == "GBP"
+
+    cache.clear()
+    again = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+    assert (again["currency"], again["currency_changed"], again["previous_currency"]) == ("GBP", False, "GBP")
+
+
+def test_a_source_that_does_not_name_the_currency_leaves_the_assets_alone(api, live):
+    live(FakeProvider({"AAPL": frame({"2010-01-04": 100.0})}))
+    asset = new_asset(api, currency="USD")
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert (result["currency"], result["currency_changed"], result["previous_currency"]) == (None, False, "USD")
+    assert body_of(api.get(f"/api/assets/{asset}"), 200)["currency"] == "USD"

@@ -133,4 +133,5 @@ def test_typed_prices_are_kept_and_listed_per_asset(runner, api):
     assert result.exit_code == 0, result.output
     assert f"{len(days) - 2} prices added, 0 updated, 2 typed prices kept for 1 assets." in result.output
     assert f"note: asset {asset} AAPL kept 2 typed prices: {days[0]}, {days[1]}" in result.output
+    assert f"note: asset {asset} AAPL currency set to USD" in result.output
     assert body_of(api.get(f"/api/assets/{asset}/prices?per_page=2"), 200)["items"][0]["price"] == 1

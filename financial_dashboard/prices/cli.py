@@ -42,6 +42,10 @@ def sync(email):
                 totals[key] += result[key]
             if result["stale"] or result["sample"]:
                 notes.append((asset, f"used {'stale' if result['stale'] else result['source']} data"))
+            if result["currency_changed"]:
+                was = result["previous_currency"]
+                notes.append((asset, f"currency {'set to' if was is None else f'changed from {was} to'} "
+                                     f"{result['currency']}"))
             if result["kept_manual"]:
                 notes.append((asset, f"kept {result['kept_manual']} typed prices: {_dates(result)}"))
     click.echo(f"{totals['created']} prices added, {totals['updated']} updated, {totals['kept_manual']} typed "

@@ -56,7 +56,7 @@ def test_sync_fills_every_asset_that_has_a_symbol(runner, api, other_api, holdin
     assert price_dates(other_api, holdings["ibm"]) == (len(expected["ibm"]), expected["ibm"])
     assert price_dates(api, holdings["plain"]) == (0, [])
     added = sum(len(days) for days in expected.values())
-    assert f"{added} prices added, 0 updated for 3 assets." in result.output
+    assert f"{added} prices added, 0 updated, 0 typed prices kept for 3 assets." in result.output
     assert "sample" in result.output  # says which data it used
 
 
@@ -98,7 +98,7 @@ def test_nothing_to_sync_is_not_an_error(runner, user):
     result = runner.invoke(args=["prices", "sync"])
 
     assert result.exit_code == 0, result.output
-    assert "0 prices added, 0 updated for 0 assets." in result.output
+    assert "0 prices added, 0 updated, 0 typed prices kept for 0 assets." in result.output
 
 
 def test_an_asset_deleted_during_the_run_is_reported_and_the_others_are_synced(runner, api, holdings, monkeypatch):
@@ -121,3 +121,17 @@ def test_an_asset_deleted_during_the_run_is_reported_and_the_others_are_synced(r
     assert result.exit_code == 1, result.output
     assert f"FAILED: asset {holdings['msft']} MSFT: Asset {holdings['msft']} does not exist." in result.output
     assert price_dates(api, holdings["aapl"])[0] > 0
+
+
+def test_typed_prices_are_kept_and_listed_per_asset(runner, api):
+    asset = holding(api, "AAPL", "2013-02-01")
+    days = trading_days(api, "AAPL", "2013-02-01")
+    body_of(api.post(f"/api/assets/{asset}/prices", json=[{"date": d, "price": "1"} for d in days[:2]]), 201)
+
+    result = runner.invoke(args=["prices", "sync"])
+
+    assert result.exit_code == 0, result.output
+    assert f"{len(days) - 2} prices added, 0 updated, 2 typed prices kept for 1 assets." in result.output
+    assert f"note: asset {asset} AAPL kept 2 typed prices: {days[0]}, {days[1]}" in result.output
+    assert f"note: asset {asset} AAPL currency set to USD" in result.output
+    assert body_of(api.get(f"/api/assets/{asset}/prices?per_page=2"), 200)["items"][0]["price"] == 1

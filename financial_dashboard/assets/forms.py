@@ -15,6 +15,8 @@ class AssetForm(FlaskForm):
     amount_invested = StringField("Amount invested", widget=NumberInput(step="0.01", min="0"),
                                   render_kw={"required": True})
     purchase_date = StringField("Purchase date", render_kw={"type": "date", "required": True})
+    currency = StringField("Currency (optional)", render_kw={
+        "placeholder": "USD", "maxlength": 10, "autocapitalize": "characters", "spellcheck": "false"})
 
 
 class PriceForm(FlaskForm):

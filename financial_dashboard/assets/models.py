@@ -24,6 +24,9 @@ class Asset(db.Model):
     quantity: so.Mapped[decimal.Decimal | None] = so.mapped_column(QUANTITY)
     amount_invested: so.Mapped[decimal.Decimal] = so.mapped_column(MONEY)
     purchase_date: so.Mapped[dt.date] = so.mapped_column(sa.Date)
+    # What its prices are in, major unit (GBP, not pence; USDT for a pair quoted in it): given by the user
+    # or set by a price sync from the market data. None: not known yet.
+    currency: so.Mapped[str | None] = so.mapped_column(sa.String(12))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self):

@@ -1,6 +1,6 @@
 """Request and response schemas for assets."""
 
-from marshmallow import fields, post_load, validate
+from marshmallow import ValidationError, fields, post_load, validate
 
 from ..common.schemas import (
     MAX_INT,
@@ -11,11 +11,19 @@ from ..common.schemas import (
     date_between,
     trimmed,
 )
+from ..market.providers.base import symbol_syntax
 from .models import ASSET_TYPES
 
-SYMBOL = validate.Regexp(r"^[A-Za-z0-9.^=/\-]+$",
-                         error="Use letters, digits and . ^ = / - only, e.g. AAPL or BTC/USDT.")
+# The market data's own symbol rule (stocks, indices, FX and pairs alike), so an asset takes every symbol
+# the market pages take (M&M.NS, BRK-B, ^GSPC, BTC/USDT); checked on the value as it will be stored.
+SYMBOL_SYNTAX = symbol_syntax(32, slash=True)
+# Strict on case: "GBp" means pence, and quietly reading it as GBP would make a price 100 times too high.
+CURRENCY = validate.Regexp(r"^[A-Z0-9]{3,10}$", error="Use an upper-case code such as USD, EUR or USDT.")
 
+
+def SYMBOL(value: str) -> None:  # noqa: N802 (a validator, named like the marshmallow ones it sits beside)
+    if not SYMBOL_SYNTAX.match(value.upper()):
+        raise ValidationError("Use letters, digits and . ^ = & / - only, e.g. AAPL, M&M.NS or BTC/USDT.")
 
 
 class AssetSchema(BaseSchema):
@@ -29,6 +37,9 @@ class AssetSchema(BaseSchema):
     quantity = Quantity(allow_none=True, metadata={"description": "Units held; omit to derive it from prices."})
     amount_invested = Money(required=True)
     purchase_date = fields.Date(required=True, validate=date_between())
+    currency = fields.String(allow_none=True, validate=CURRENCY, metadata={
+        "description": "What its prices are in (major unit: GBP, not pence), e.g. USD or USDT; a price sync "
+                       "sets it from the market data."})
     created_at = UTCTimestamp(dump_only=True)
 
     @post_load

@@ -9,7 +9,7 @@ from ..portfolios.models import Portfolio
 from ..portfolios.services import check_portfolio_id, unknown_portfolio
 from .models import Asset
 
-EDITABLE = ("name", "type", "symbol", "quantity", "amount_invested", "purchase_date", "portfolio_id")
+EDITABLE = ("name", "type", "symbol", "quantity", "amount_invested", "purchase_date", "currency", "portfolio_id")
 
 
 def assets_of_user(user):

@@ -36,7 +36,7 @@ def asset_page(asset_id):
 def edit_asset(asset_id):
     asset = services.get_asset(current_user, asset_id)
     form = AssetForm()
-    cleared = dict.fromkeys(("symbol", "quantity"))  # an emptied optional input clears the value
+    cleared = dict.fromkeys(("symbol", "quantity", "currency"))  # an emptied optional input clears the value
     ok, _ = submit_form(form, AssetUpdateSchema,
                         lambda data: services.update_asset(current_user, asset, {**cleared, **data}))
     if ok:
@@ -105,5 +105,23 @@ def sync_page(asset_id):
         else:
             label = " (sample data)" if result["sample"] else " (stale: provider unavailable)" if result["stale"] else ""
             flash(f"Synced from {result['source']}{label}: {result['created']} prices added, "
-                  f"{result['updated']} updated.", "warning" if result["sample"] or result["stale"] else "success")
+                  f"{result['updated']} updated.{_kept(result)}{_currency(result)}",
+                  "warning" if result["sample"] or result["stale"] else "success")
     return redirect(url_for("assets.asset_page", asset_id=asset.id))
+
+
+def _kept(result) -> str:
+    """The sentence about the prices the user typed that the sync left alone (none: nothing)."""
+    count, dates = result["kept_manual"], [d.isoformat() for d in result["kept_manual_dates"][:5]]
+    if not count:
+        return ""
+    more = ", …" if count > len(dates) else ""
+    return f" Kept {count} price{'s' if count > 1 else ''} you typed ({', '.join(dates)}{more})."
+
+
+def _currency(result) -> str:
+    if not result["currency_changed"]:
+        return ""
+    if result["previous_currency"] is None:
+        return f" Currency set to {result['currency']}."
+    return f" Currency changed from {result['previous_currency']} to {result['currency']}."

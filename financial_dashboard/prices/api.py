@@ -76,6 +76,7 @@ def sync_prices(asset_id):
     """Fill the price history with daily closes of the asset's symbol, from its purchase date to today.
 
     Goes through the market-data service (cache, stored bars, stale fallback): the answer says how many
-    rows were added or updated and whether the data was stale, sample or imported.
+    rows were added or updated and whether the data was stale, sample or imported. A price you typed is
+    never overwritten: `kept_manual` counts those dates and `kept_manual_dates` lists the first 20.
     """
     return SyncResultSchema().dump(services.sync_from_market(get_asset(g.user, asset_id)))

@@ -28,7 +28,7 @@ def sync(email):
     # Detached, each sync's commit leaves them as read: one deleted meanwhile is reported by its sync
     # (not found) instead of failing the whole run when it is read again.
     db.session.expunge_all()
-    failures, notes, totals = [], [], {"created": 0, "updated": 0}
+    failures, notes, totals = [], [], {"created": 0, "updated": 0, "kept_manual": 0}
     with click.progressbar(assets, label=f"Syncing {len(assets)} assets",
                            item_show_func=lambda a: a.symbol if a else "") as bar:
         for asset in bar:
@@ -38,14 +38,26 @@ def sync(email):
                 db.session.rollback()
                 failures.append((asset, error.description))
                 continue
-            totals["created"] += result["created"]
-            totals["updated"] += result["updated"]
+            for key in totals:
+                totals[key] += result[key]
             if result["stale"] or result["sample"]:
-                notes.append((asset, f"{'stale' if result['stale'] else result['source']} data"))
-    click.echo(f"{totals['created']} prices added, {totals['updated']} updated for {len(assets)} assets.")
+                notes.append((asset, f"used {'stale' if result['stale'] else result['source']} data"))
+            if result["currency_changed"]:
+                was = result["previous_currency"]
+                notes.append((asset, f"currency {'set to' if was is None else f'changed from {was} to'} "
+                                     f"{result['currency']}"))
+            if result["kept_manual"]:
+                notes.append((asset, f"kept {result['kept_manual']} typed prices: {_dates(result)}"))
+    click.echo(f"{totals['created']} prices added, {totals['updated']} updated, {totals['kept_manual']} typed "
+               f"prices kept for {len(assets)} assets.")
     for asset, note in notes:
-        click.echo(f"  note: asset {asset.id} {asset.symbol} used {note}")
+        click.echo(f"  note: asset {asset.id} {asset.symbol} {note}")
     for asset, problem in failures:
         click.echo(f"  FAILED: asset {asset.id} {asset.symbol}: {problem}", err=True)
     if failures:
         raise click.ClickException(f"{len(failures)} of {len(assets)} assets could not be synced.")
+
+
+def _dates(result) -> str:
+    listed = ", ".join(day.isoformat() for day in result["kept_manual_dates"])
+    return listed + (", …" if result["kept_manual"] > len(result["kept_manual_dates"]) else "")

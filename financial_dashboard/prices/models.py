@@ -19,8 +19,8 @@ class PriceHistory(db.Model):
     date: so.Mapped[dt.date] = so.mapped_column(sa.Date)
     price: so.Mapped[decimal.Decimal] = so.mapped_column(PRICE)
     # Where the price came from: "manual" (typed or pasted), or the market source of a sync
-    # (yfinance, ccxt, sample, import), so that pages can say when values rest on sample data.
-    source: so.Mapped[str] = so.mapped_column(sa.String(20), default="manual", server_default="manual")
+    # (yfinance, ccxt:<exchange>, sample, import), so that pages can say when values rest on sample data.
+    source: so.Mapped[str] = so.mapped_column(sa.String(40), default="manual", server_default="manual")
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self):

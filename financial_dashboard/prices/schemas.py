@@ -20,7 +20,7 @@ class PriceSchema(BaseSchema):
                        metadata={"description": "ISO date, from 1900-01-01 to today (UTC)."})
     price = Price(required=True)
     source = fields.String(dump_only=True, metadata={
-        "description": "manual, or the market source of a sync: yfinance, ccxt, sample (bundled data), import."})
+        "description": "manual, or the market source of a sync: yfinance, ccxt:<exchange>, sample (bundled data), import."})
 
 
 class PriceLines(fields.Field):
@@ -66,12 +66,21 @@ class PriceRangeQuerySchema(PageQuerySchema, DateRangeQuerySchema):
 class SyncResultSchema(BaseSchema):
     asset_id = fields.Integer()
     symbol = fields.String()
-    source = fields.String(metadata={"description": "yfinance, ccxt, sample or import."})
+    source = fields.String(metadata={"description": "yfinance, ccxt:<exchange>, sample or import."})
     stale = fields.Boolean(metadata={"description": "The provider failed; stored bars were used."})
     sample = fields.Boolean(metadata={"description": "Bundled sample data or a user's import."})
     created = fields.Integer()
-    updated = fields.Integer()
+    updated = fields.Integer(metadata={"description": "Synced prices replaced by a different close."})
     unchanged = fields.Integer()
+    kept_manual = fields.Integer(metadata={
+        "description": "Dates with a price the user typed, which a sync never overwrites."})
+    kept_manual_dates = fields.List(fields.Date(), metadata={
+        "description": "The first 20 of those dates, oldest first."})
+    currency = fields.String(allow_none=True, metadata={
+        "description": "The currency of the closes (major unit: GBP, not pence), null when the source did not say."})
+    currency_changed = fields.Boolean(metadata={
+        "description": "The asset had no currency or another one, and now has this one."})
+    previous_currency = fields.String(allow_none=True, metadata={"description": "The asset's currency before."})
     from_ = fields.Date(data_key="from", allow_none=True)
     to = fields.Date(allow_none=True)
     as_of = UTCTimestamp(allow_none=True)

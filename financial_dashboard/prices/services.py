@@ -22,6 +22,8 @@ from .models import PriceHistory
 # sqlite3's executemany); multi-row VALUES measured 3-4x slower, as SQLAlchemy compiles each one anew.
 BATCH = 1000
 PRICES = PriceHistory.__table__
+# A sync result lists at most this many of the dates whose typed price it kept (the count says how many in all).
+KEPT_LISTED = 20
 
 
 def prices_of(asset, date_from=None, date_to=None):
@@ -47,30 +49,35 @@ def _lock_asset(asset_id: int) -> None:
         raise _missing(asset_id)
 
 
-def _store_by_date(asset_id: int, prices: dict, source: str) -> tuple[int, int]:
+def _store_by_date(asset_id: int, prices: dict, source: str, keep_manual: bool = False) -> tuple[int, int, list]:
     """Write ``prices`` ({date: price}) as the asset's price of each date, one per day (the unique key):
-    a new date adds a row, a known one is overwritten when its price or source differs.
+    a new date adds a row, a known one is overwritten when its price or source differs, except that with
+    ``keep_manual`` a row the user typed (source ``manual``) is left as it is.
 
     Call inside ``writing()``. One read of what is stored, then one INSERT … ON CONFLICT DO UPDATE per
-    batch of rows that are new or different. Returns (rows added, rows changed).
+    batch of rows that are new or different; the asset's row lock keeps a typed price from slipping in
+    between the two. Returns (rows added, rows changed, dates kept as typed, in order).
     """
     _lock_asset(asset_id)
     if not prices:
-        return 0, 0
+        return 0, 0, []
     stored = {row.date: (row.price, row.source) for row in db.session.execute(
         sa.select(PRICES.c.date, PRICES.c.price, PRICES.c.source).where(
             PRICES.c.asset_id == asset_id, PRICES.c.date.between(min(prices), max(prices))))}
-    now, rows, created, changed = clock.utcnow(), [], 0, 0
-    for day, price in prices.items():
+    now, rows, created, changed, kept = clock.utcnow(), [], 0, 0, []
+    for day, price in sorted(prices.items()):
         known = stored.get(day)
         if known == (price, source):
+            continue
+        if keep_manual and known is not None and known[1] == "manual":
+            kept.append(day)
             continue
         created, changed = (created + 1, changed) if known is None else (created, changed + 1)
         rows.append({"asset_id": asset_id, "date": day, "price": price, "source": source, "created_at": now})
     statement = upsert(PRICES, ["asset_id", "date"], ["price", "source"])
     for start in range(0, len(rows), BATCH):
         db.session.execute(statement, rows[start:start + BATCH])
-    return created, changed
+    return created, changed, kept
 
 
 def upsert_prices(asset, rows: list[dict]) -> tuple[list, int, int]:
@@ -87,7 +94,7 @@ def upsert_prices(asset, rows: list[dict]) -> tuple[list, int, int]:
                                fields={"date": [f"Duplicate date {d}." for d in duplicates]})
     asset_id, wanted = asset.id, set(dates)
     with writing(orphan=_missing(asset_id)):
-        created, _ = _store_by_date(asset_id, {row["date"]: row["price"] for row in rows}, "manual")
+        created, _, _ = _store_by_date(asset_id, {row["date"]: row["price"] for row in rows}, "manual")
         stored = db.session.execute(sa.select(PRICES).where(
             PRICES.c.asset_id == asset_id, PRICES.c.date.between(min(dates), max(dates)))
             .order_by(PRICES.c.date)).mappings().all()
@@ -117,6 +124,11 @@ def sync_from_market(asset, today=None) -> dict:
     """Upsert daily closes of the asset's symbol from its purchase date to today (market-data service:
     cache, stored bars, stale fallback). Returns what changed and how fresh the data was.
 
+    A price the user typed (source ``manual``) is never overwritten: it is counted in ``kept_manual``
+    (the first KEPT_LISTED of those dates in ``kept_manual_dates``), not in ``updated``. The asset takes
+    the bars' currency when they name one and it has none or another (``currency_changed``, with
+    ``previous_currency``); bars that name none leave it alone.
+
     The bars are fetched before anything is locked, so a slow provider holds no lock; a second sync of
     the same asset running meanwhile then finds the first one's rows and reports them unchanged.
     """
@@ -131,9 +143,16 @@ def sync_from_market(asset, today=None) -> dict:
     closes = {ts.date(): decimal.Decimal(repr(close)).quantize(decimal.Decimal("0.00000001"))
               for ts, close in bars.frame["close"].items() if close > 0}
     with writing(orphan=_missing(asset_id)):
-        created, updated = _store_by_date(asset_id, closes, bars.source)
+        created, updated, kept = _store_by_date(asset_id, closes, bars.source, keep_manual=True)
+        # Read under the asset's lock (taken above), so two syncs agree on which one changed it.
+        previous = db.session.scalar(sa.select(Asset.currency).where(Asset.id == asset_id))
+        changed = bars.currency is not None and bars.currency != previous
+        if changed:
+            db.session.execute(sa.update(Asset).where(Asset.id == asset_id).values(currency=bars.currency))
     return {"asset_id": asset_id, "symbol": bars.symbol, "source": bars.source, "stale": bars.stale,
             "sample": bars.is_sample, "created": created, "updated": updated,
-            "unchanged": len(closes) - created - updated,
+            "unchanged": len(closes) - created - updated - len(kept),
+            "kept_manual": len(kept), "kept_manual_dates": kept[:KEPT_LISTED],
+            "currency": bars.currency, "currency_changed": changed, "previous_currency": previous,
             "from_": min(closes) if closes else None, "to": max(closes) if closes else None,
             "as_of": bars.as_of}

@@ -31,7 +31,8 @@ def test_create_answers_201_with_location_and_the_asset(api, portfolio):
     asset = response.json
     assert response.headers["Location"].endswith(f"/api/assets/{asset['id']}")
     assert set(asset) == {"id", "portfolio_id", "name", "type", "symbol", "quantity", "amount_invested",
-                          "purchase_date", "created_at"}
+                          "purchase_date", "currency", "created_at"}
+    assert asset["currency"] is None  # not said, and not synced yet
     assert asset["portfolio_id"] == portfolio
     assert asset["symbol"] == "BTC/USDT"
     assert (str(asset["quantity"]), str(asset["amount_invested"])) == ("0.12345678", "5000")
@@ -69,6 +70,15 @@ def test_every_listed_type_is_accepted(api, portfolio, asset_type):
     ({"purchase_date": (clock.today_utc() + dt.timedelta(days=1)).isoformat()}, "purchase_date"),
     ({"portfolio_id": 1}, "portfolio_id"),
     ({"isin": "US0378331005"}, "isin"),
+    ({"currency": "usd"}, "currency"),
+    ({"currency": "GBp"}, "currency"),
+    ({"currency": "US"}, "currency"),
+    ({"currency": "US DOLLAR"}, "currency"),
+    ({"currency": "ABCDEFGHIJK"}, "currency"),
+    ({"currency": 840}, "currency"),
+    ({"symbol": "M&M NS"}, "symbol"),
+    ({"symbol": "A$B"}, "symbol"),
+    ({"symbol": "..."}, "symbol"),
 ])
 def test_create_rejects_invalid_fields_and_writes_nothing(api, portfolio, count_rows, change, field):
     assert field in assert_error(create(api, portfolio, **change), 400)["fields"]
@@ -199,3 +209,22 @@ def test_a_goal_and_an_asset_refuse_someone_elses_portfolio_with_the_same_error(
     assert moved == funded == {"code": 400, "message": "Bad Request",
                                "description": f"Portfolio {bobs_portfolio} does not exist.",
                                "fields": {"portfolio_id": [f"Portfolio {bobs_portfolio} does not exist."]}}
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR", "USDT", "FDUSD", "1INCH"])
+def test_a_currency_code_is_accepted_on_create_and_update_and_null_clears_it(api, portfolio, currency):
+    asset = create(api, portfolio, currency=currency)
+    assert asset.status_code == 201, asset.json
+    assert asset.json["currency"] == currency
+
+    changed = api.patch(f"/api/assets/{asset.json['id']}", json={"currency": "GBP"})
+    assert changed.json["currency"] == "GBP"
+    assert api.patch(f"/api/assets/{asset.json['id']}", json={"currency": None}).json["currency"] is None
+
+
+@pytest.mark.parametrize("symbol", ["M&M.NS", "m&m.ns", "BRK-B", "^GSPC", "EURUSD=X", "BTC-USDT", "eth/btc"])
+def test_every_symbol_the_market_data_accepts_is_accepted(api, portfolio, symbol):
+    response = create(api, portfolio, symbol=symbol)
+
+    assert response.status_code == 201, response.json
+    assert response.json["symbol"] == symbol.upper()

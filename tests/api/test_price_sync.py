@@ -70,7 +70,9 @@ def test_sync_fills_the_history_from_the_purchase_date_with_the_sample_closes(ap
     result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
 
     assert result == {"asset_id": asset, "symbol": "AAPL", "source": "sample", "stale": False, "sample": True,
-                      "created": len(closes), "updated": 0, "unchanged": 0, "from": BOUGHT,
+                      "created": len(closes), "updated": 0, "unchanged": 0, "kept_manual": 0,
+                      "kept_manual_dates": [], "currency": "USD", "currency_changed": True,
+                      "previous_currency": None, "from": BOUGHT,
                       "to": LAST_SAMPLE_DAY, "as_of": f"{LAST_SAMPLE_DAY}T00:00:00Z"}
     assert stored_prices(api, asset) == closes
     assert count_rows("price_history") == len(closes)
@@ -87,7 +89,7 @@ def test_a_second_sync_adds_nothing_and_reports_every_row_unchanged(api, count_r
     assert count_rows("price_history") == first["created"]
 
 
-def test_sync_overwrites_a_price_that_differs_and_keeps_prices_outside_the_range(api, count_rows):
+def test_sync_keeps_a_typed_price_says_so_and_keeps_prices_outside_the_range(api, count_rows):
     asset = new_asset(api, purchase_date="2013-02-01")
     closes = sample_closes_from(api, "AAPL", "2013-02-01")
     body_of(api.post(f"/api/assets/{asset}/prices", json=[
@@ -95,8 +97,39 @@ def test_sync_overwrites_a_price_that_differs_and_keeps_prices_outside_the_range
 
     result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
 
-    assert (result["created"], result["updated"], result["unchanged"]) == (len(closes) - 1, 1, 0)
-    assert stored_prices(api, asset) == {"2013-01-15": 2, **closes}
+    assert (result["created"], result["updated"], result["unchanged"]) == (len(closes) - 1, 0, 0)
+    assert (result["kept_manual"], result["kept_manual_dates"]) == (1, ["2013-02-01"])
+    assert stored_prices(api, asset) == {**closes, "2013-01-15": 2, "2013-02-01": 1}
+    sources = {p["date"]: p["source"] for p in body_of(api.get(f"/api/assets/{asset}/prices?per_page=100"),
+                                                       200)["items"]}
+    assert (sources["2013-02-01"], sources["2013-02-04"]) == ("manual", "sample")
+
+
+def test_sync_updates_a_synced_price_that_differs_but_never_a_typed_one(api, live):
+    provider = live(FakeProvider({"AAPL": frame({"2010-01-04": 100.0, "2010-01-05": 101.5, "2010-01-06": 102.0})}))
+    asset = new_asset(api)
+    body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+    body_of(api.post(f"/api/assets/{asset}/prices", json={"date": "2010-01-05", "price": "99"}), 200)
+    provider.frames["AAPL"].loc[:, "close"] = [110.0, 111.0, 102.0]  # a correction from the source
+    cache.clear()
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert (result["created"], result["updated"], result["unchanged"], result["kept_manual"]) == (0, 1, 1, 1)
+    assert result["kept_manual_dates"] == ["2010-01-05"]
+    assert stored_prices(api, asset) == {"2010-01-04": 110.0, "2010-01-05": 99, "2010-01-06": 102.0}
+
+
+def test_the_kept_dates_listed_are_at_most_twenty(api, count_rows):
+    asset = new_asset(api, purchase_date="2013-01-02")
+    days = sorted(sample_closes_from(api, "AAPL", "2013-01-02"))[:25]
+    body_of(api.post(f"/api/assets/{asset}/prices", json=[{"date": d, "price": "5"} for d in days]), 201)
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert result["kept_manual"] == 25
+    assert result["kept_manual_dates"] == days[:20]
+    assert all(price == 5 for day, price in stored_prices(api, asset).items() if day in days)
 
 
 def test_a_purchase_on_a_weekend_starts_with_the_next_trading_day(api):
@@ -206,3 +239,45 @@ def test_a_portfolio_with_only_typed_prices_has_no_sample_note(api):
     body_of(api.post(f"/api/assets/{asset}/prices", json=[{"date": "2024-01-02", "price": "10"}]), 201)
     portfolio = body_of(api.get(f"/api/assets/{asset}"), 200)["portfolio_id"]
     assert body_of(api.get(f"/api/portfolios/{portfolio}/performance"), 200)["notes"] == []
+
+
+def test_a_long_exchange_source_is_stored_whole_and_the_pair_sets_the_asset_currency(app, api, monkeypatch):
+    monkeypatch.setitem(app.config, "MARKET_DATA_SOURCE", "live")
+    bars = frame({"2010-01-04": 100.0, "2010-01-05": 101.5})
+    bars.attrs["currency"] = "USDC"
+    monkeypatch.setitem(app.extensions.setdefault("market_providers", {}), "ccxt",
+                        FakeProvider({"BTC/USDC": bars}, source_id="ccxt:coinbaseinternational"))
+    asset = new_asset(api, name="Bitcoin", type="crypto", symbol="BTC/USDC")
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert (result["source"], result["created"]) == ("ccxt:coinbaseinternational", 2)
+    assert (result["currency"], result["currency_changed"], result["previous_currency"]) == ("USDC", True, None)
+    items = body_of(api.get(f"/api/assets/{asset}/prices"), 200)["items"]
+    assert {p["source"] for p in items} == {"ccxt:coinbaseinternational"}
+    assert body_of(api.get(f"/api/assets/{asset}"), 200)["currency"] == "USDC"
+
+
+def test_sync_says_when_the_market_currency_differs_from_the_assets_and_sets_it(api, live):
+    bars = frame({"2010-01-04": 100.0})
+    bars.attrs["currency"] = "GBP"  # a London listing, already in pounds
+    live(FakeProvider({"AAPL": bars}))
+    asset = new_asset(api, currency="EUR")
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+    assert (result["currency"], result["currency_changed"], result["previous_currency"]) == ("GBP", True, "EUR")
+    assert body_of(api.get(f"/api/assets/{asset}"), 200)["currency"] == "GBP"
+
+    cache.clear()
+    again = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+    assert (again["currency"], again["currency_changed"], again["previous_currency"]) == ("GBP", False, "GBP")
+
+
+def test_a_source_that_does_not_name_the_currency_leaves_the_assets_alone(api, live):
+    live(FakeProvider({"AAPL": frame({"2010-01-04": 100.0})}))
+    asset = new_asset(api, currency="USD")
+
+    result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
+
+    assert (result["currency"], result["currency_changed"], result["previous_currency"]) == (None, False, "USD")
+    assert body_of(api.get(f"/api/assets/{asset}"), 200)["currency"] == "USD"

@@ -360,6 +360,46 @@ def test_asset_and_portfolio_pages_say_when_prices_are_sample_data(client, seede
     assert "include bundled sample data" in get_page(client, "/")
 
 
+def test_sync_from_the_asset_page_keeps_typed_prices_and_says_which(client, seeded, api, no_csrf):
+    assert api.patch(f"/api/assets/{seeded['asset']}", json={"purchase_date": "2013-02-01"}).status_code == 200
+    assert api.post(f"/api/assets/{seeded['asset']}/prices", json={"date": "2013-02-04", "price": "7"}).status_code == 201
+
+    html = client.post(f"/assets/{seeded['asset']}/sync", follow_redirects=True).get_data(as_text=True)
+
+    assert "Kept 1 price you typed (2013-02-04)." in html
+    assert "Currency set to USD." in html  # the bundled sample is in dollars
+    assert 'id="asset-currency">in USD<' in html and "Price (USD)" in html
+    assert api.get(f"/api/assets/{seeded['asset']}/prices?from=2013-02-04&to=2013-02-04").json["items"][0]["price"] == 7
+
+
+def test_the_asset_page_edits_the_currency_refuses_pence_and_clears_it(client, seeded, api, no_csrf):
+    url = f"/assets/{seeded['asset']}"
+    form = {"name": "Apple", "type": "stock", "symbol": "M&M.NS", "amount_invested": "1500",
+            "purchase_date": "2024-01-02"}
+
+    refused = client.post(f"{url}/edit", data={**form, "currency": "GBp"})
+    assert refused.status_code == 400
+    assert "Use an upper-case code such as USD, EUR or USDT." in refused.get_data(as_text=True)
+    assert api.get(f"/api/assets/{seeded['asset']}").json["currency"] is None
+
+    assert client.post(f"{url}/edit", data={**form, "currency": "INR"}).status_code == 302
+    assert api.get(f"/api/assets/{seeded['asset']}").json["symbol"] == "M&M.NS"
+    assert "Price (INR)" in get_page(client, url)
+
+    assert client.post(f"{url}/edit", data={**form, "currency": ""}).status_code == 302
+    assert api.get(f"/api/assets/{seeded['asset']}").json["currency"] is None
+
+
+def test_a_new_asset_from_the_portfolio_page_takes_a_currency(client, seeded, api, no_csrf):
+    response = client.post(f"/portfolios/{seeded['portfolio']}/assets/new", data={
+        "name": "Vodafone", "type": "stock", "symbol": "VOD.L", "amount_invested": "1000",
+        "purchase_date": "2024-01-02", "currency": "GBP"})
+
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    created = api.get(response.headers["Location"].replace("/assets/", "/api/assets/")).json
+    assert (created["symbol"], created["currency"]) == ("VOD.L", "GBP")
+
+
 # --- Validation shared with the API (issue 8) ---
 
 def test_a_token_name_too_long_is_refused_next_to_the_field_not_cut(client, seeded, user, no_csrf, count_rows):

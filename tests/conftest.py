@@ -45,6 +45,17 @@ def throwaway_postgres(prefix="fd_test"):
         admin.dispose()
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that import TensorFlow into this process run after all others.
+
+    TensorFlow's native library brings its own copy of libcurl's symbols, and once it is loaded curl_cffi
+    (yfinance's HTTP client) in the same process fails every request as a network error: the market
+    adapter tests would then see the wrong error. The app never imports TensorFlow in a web process (the
+    LSTM trains in a child process); only tests/analytics/forecasting/test_lstm.py does, on purpose.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("tensorflow") is not None)
+
+
 @pytest.fixture(scope="session", params=DATABASES)
 def database_url(request, tmp_path_factory):
     if request.param == "sqlite":

@@ -57,9 +57,11 @@ def configure_logging(app):
 
 
 def register_json(app):
+    from .common.api import no_type_without_content
     from .common.jsonprovider import DecimalJSONProvider
 
     app.json = DecimalJSONProvider(app)
+    app.after_request(no_type_without_content)
 
 
 def register_extensions(app):

@@ -20,9 +20,8 @@ class PortfolioSchema(BaseSchema):
 class PerformanceQuerySchema(DateRangeQuerySchema):
     """The period (default: first purchase to today) and an optional benchmark."""
 
-    # A daily series is built for the whole period: it may not reach past today, nor start after it.
-    from_ = fields.Date(data_key="from", validate=date_between(), metadata={
-        "description": "First date (default: the first purchase)."})
+    # A daily series is built for the whole period: it may not reach past today. (A `from` after the end
+    # is refused by the service, since the end defaults to today.)
     to = fields.Date(validate=date_between(), metadata={"description": "Last date (default and latest: today)."})
 
     benchmark = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9.^=/\-]{1,32}$"), metadata={

@@ -171,9 +171,12 @@ def positive_data_acceptance_beyond_json_schema(ctx, response, case):
 
 @schemathesis.check
 def content_type_conformance_with_no_content(ctx, response, case):
-    """content_type_conformance, except for an answer without content (204), which has no type: Swagger 2.0
-    lists one set of media types (``produces``) for all of an operation's answers, errors included."""
-    if response.status_code == 204 and not response.content:
+    """content_type_conformance, except that an answer without content (204) must have no type at all:
+    Swagger 2.0 lists one set of media types (``produces``) for all of an operation's answers, errors
+    included, so the built-in check wants application/json on a 204 too."""
+    if response.status_code == 204:
+        content_type = response.headers.get("content-type")
+        assert not content_type and not response.content, f"A 204 with content or a Content-Type: {content_type}"
         return None
     return content_type_conformance(ctx, response, case)
 

@@ -12,9 +12,10 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from marshmallow import validate
+from flask import request
 from werkzeug.http import HTTP_STATUS_CODES
 
-from . import patterns
+from . import clock, patterns
 from .schemas import DateBetween, Exact, Trimmed
 
 RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
@@ -217,3 +218,19 @@ def build_spec(app, title, version, description):
         "description": 'A token from POST /api/auth/token or the tokens page. Clients send '
                        '"Authorization: Bearer <token>"; in this page paste the token alone.'}}
     return document
+
+
+def keep_current(app, swagger, build):
+    """Rebuild the spec when it is first asked for on a new (UTC) day: its date patterns end today.
+
+    flasgger keeps the document it served; ``build()`` makes a new one.
+    """
+    built_on = {"day": clock.today_utc()}
+
+    @app.before_request
+    def rebuild_on_a_new_day():
+        if request.endpoint == "flasgger.apispec" and clock.today_utc() != built_on["day"]:
+            built_on["day"] = clock.today_utc()
+            swagger.template = build()
+            swagger.apispecs.clear()
+

@@ -5,6 +5,8 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
+from financial_dashboard.common import clock
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -154,6 +156,19 @@ def test_date_bounds_are_patterns_that_match_exactly_the_accepted_dates(spec, to
     assert target.match(today.replace(year=today.year + 99).isoformat()) and not target.match("9999-12-31")
     dob = re.compile(body_definition(spec["paths"]["/api/auth/register"]["post"], spec)["properties"]["dob"]["pattern"])
     assert dob.match("1950-06-15") and not dob.match("1850-06-15")
+
+
+def test_the_date_patterns_move_with_the_day(client, today, monkeypatch):
+    def latest_contribution_date():
+        spec = client.get("/apispec.json").json
+        pattern = body_definition(spec["paths"]["/api/goals/{goal_id}/contributions"]["post"], spec)
+        return re.compile(pattern["properties"]["date"]["pattern"])
+
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assert not latest_contribution_date().match(tomorrow)
+    monkeypatch.setattr(clock, "today_utc", lambda: today + dt.timedelta(days=1))
+
+    assert latest_contribution_date().match(tomorrow)
 
 
 def test_decimal_places_and_open_bounds_are_stated(spec):

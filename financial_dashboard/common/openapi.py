@@ -11,8 +11,8 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from marshmallow import validate
 from flask import request
+from marshmallow import validate
 from werkzeug.http import HTTP_STATUS_CODES
 
 from . import clock, patterns

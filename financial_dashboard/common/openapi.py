@@ -28,7 +28,6 @@ ERROR_TEXT = {
 }
 REQUEST, RESPONSE = "request", "response"
 SIMPLE_SHAPE = re.compile(r"\^(\[[^\]]+\])\+\$")  # ^[...]+$: one character class, repeated
-MAX_TEXT = 10_000
 
 
 def api_doc(tag, *, body=None, query=None, path=None, response=None, status=200, errors=(), many_body=None,
@@ -115,7 +114,7 @@ def _trimmed(field, ret):
         return {}  # a shape this cannot combine with the blanks: the pattern of the stripped text stays
     ret.pop("minLength", None), ret.pop("maxLength", None)
     low = max([rule.min or 0 for rule in lengths], default=0)
-    high = min([rule.max for rule in lengths if rule.max is not None], default=MAX_TEXT)
+    high = min([rule.max for rule in lengths if rule.max is not None], default=None)
     return {"pattern": patterns.trimmed_text(low, high, core[0] if core else None)}
 
 

@@ -28,15 +28,16 @@ SOLID = _char_class(_BLANK_POINTS, negate=True)
 ANY = r"[\s\S]"
 
 
-def trimmed_text(min_length: int, max_length: int, core: str | None = None) -> str:
-    """Text whose stripped form has ``min_length`` to ``max_length`` characters (each one of ``core``,
-    a character class without blanks, when given); blanks around it are allowed and removed."""
+def trimmed_text(min_length: int, max_length: int | None, core: str | None = None) -> str:
+    """Text whose stripped form has ``min_length`` to ``max_length`` (None: any number of) characters, each
+    one of ``core`` (a character class without blanks) when given; blanks around it are allowed and removed."""
+    most = "" if max_length is None else max_length
     if core is not None:
-        inner = f"{core}{{{min_length},{max_length}}}"
+        inner = f"{core}{{{min_length},{most}}}"
     elif max_length == 1:
         inner = SOLID
     else:
-        middle = f"{ANY}{{{max(min_length - 2, 0)},{max_length - 2}}}"
+        middle = f"{ANY}{{{max(min_length - 2, 0)},{'' if max_length is None else max_length - 2}}}"
         inner = f"{SOLID}{middle}{SOLID}" if min_length >= 2 else f"{SOLID}(?:{middle}{SOLID})?"
         if min_length == 0:
             inner = f"(?:{inner})?"

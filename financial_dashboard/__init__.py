@@ -65,9 +65,11 @@ def configure_logging(app):
 
 
 def register_json(app):
+    from .common.api import no_type_without_content
     from .common.jsonprovider import DecimalJSONProvider
 
     app.json = DecimalJSONProvider(app)
+    app.after_request(no_type_without_content)
 
 
 def register_extensions(app):
@@ -174,14 +176,16 @@ def register_apidocs(app):
     from flasgger import Swagger
     from flask import render_template
 
-    from .common.openapi import build_spec
+    from .common.openapi import build_spec, keep_current
 
     # flasgger serves the spec; the UI is a current Swagger UI vendored in static/ (flasgger's own
     # loads fonts from Google and an old jQuery, and reads a spec URL from the query string).
     app.config["SWAGGER"] = {"title": "financial_dashboard API", "swagger_ui": False,
                              "specs": [{"endpoint": "apispec", "route": "/apispec.json"}]}
-    template = build_spec(app, "financial_dashboard API", "1.0", API_DESCRIPTION)
-    Swagger(app, template=template)
+    def spec():
+        return build_spec(app, "financial_dashboard API", "1.0", API_DESCRIPTION)
+
+    keep_current(app, Swagger(app, template=spec()), spec)
 
     @app.get("/apidocs/")
     def apidocs():

@@ -1,10 +1,10 @@
 """Request and response schemas for accounts and tokens."""
-import datetime as dt
+from marshmallow import fields, validate
 
 from marshmallow import ValidationError, fields, validate
 
 from ..common import clock
-from ..common.schemas import BaseSchema, Money, NormalizedEmail, UTCTimestamp, trimmed
+from ..common.schemas import BaseSchema, Money, NormalizedEmail, UTCTimestamp, date_between, trimmed
 from .passwords import not_common
 
 # A new password: long enough, and not one of the most common ones.
@@ -12,11 +12,7 @@ PASSWORD = dict(validate=[validate.Length(min=8, max=256), not_common], load_onl
                 metadata={"description": "At least 8 characters; not one of the 8,000 most common passwords."})
 
 
-def _past_date(value: dt.date):
-    if value > clock.today_utc():
-        raise ValidationError("Must not be in the future.")
-    if value.year < 1900:
-        raise ValidationError("Must be in 1900 or later.")
+_past_date = date_between()  # from 1900-01-01 to today, like every other date of the past
 
 
 class UserSchema(BaseSchema):

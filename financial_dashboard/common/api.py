@@ -62,3 +62,14 @@ def paginate(select, serializer, page_args=None):
 def created(body, endpoint, **values):
     """201 with the new object and a Location header pointing at it."""
     return body, 201, {"Location": url_for(endpoint, **values)}
+
+
+def no_type_without_content(response):
+    """After every request: an answer without content (204, 304) has no Content-Type either.
+
+    Flask gives every answer one (text/html), which would announce a body that is not there.
+    """
+    if response.status_code in (204, 304):
+        response.headers.pop("Content-Type", None)
+    return response
+

@@ -65,7 +65,6 @@ class Exact(fields.Decimal):
         validators = list(kwargs.pop("validate", []))
         validators.append(validate.Range(min=minimum, max=maximum, min_inclusive=min_inclusive,
                                          max_inclusive=False))
-        kwargs.setdefault("metadata", {}).setdefault("x-decimal-places", places)
         super().__init__(as_string=False, allow_nan=False, validate=validators, **kwargs)
 
     def _validated(self, value):
@@ -139,22 +138,39 @@ class UTCTimestamp(fields.DateTime):
 EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
-def date_between(earliest=EARLIEST_DATE, latest_years_ahead: int | None = 0):
-    """A validator: the date lies between ``earliest`` and today (UTC) plus ``latest_years_ahead`` years
-    (None: no upper bound). Dates far outside would only overflow the growth formulas and pandas."""
+class DateBetween(validate.Validator):
+    """The date lies between ``earliest`` and today (UTC) plus ``years_ahead`` years (None: no upper bound).
 
-    def check(value: dt.date):
-        if value < earliest:
-            raise ValidationError(f"Must be on or after {earliest.isoformat()}.")
-        if latest_years_ahead is not None:
-            today = clock.today_utc()
-            latest = today.replace(year=today.year + latest_years_ahead) if today.month != 2 or today.day != 29 \
-                else today.replace(year=today.year + latest_years_ahead, day=28)
-            if value > latest:
-                raise ValidationError("Must not be in the future." if latest_years_ahead == 0
-                                      else f"Must be on or before {latest.isoformat()}.")
+    Dates far outside would only overflow the growth formulas and pandas. The OpenAPI spec states the
+    same bounds as a pattern (common/openapi.py).
+    """
 
-    return check
+    def __init__(self, earliest: dt.date = EARLIEST_DATE, years_ahead: int | None = 0):
+        self.earliest = earliest
+        self.years_ahead = years_ahead
+
+    def latest(self) -> dt.date | None:
+        if self.years_ahead is None:
+            return None
+        today = clock.today_utc()
+        try:
+            return today.replace(year=today.year + self.years_ahead)
+        except ValueError:  # 29 February, and that year has none
+            return today.replace(year=today.year + self.years_ahead, day=28)
+
+    def __call__(self, value: dt.date) -> dt.date:
+        if value < self.earliest:
+            raise ValidationError(f"Must be on or after {self.earliest.isoformat()}.")
+        latest = self.latest()
+        if latest is not None and value > latest:
+            raise ValidationError("Must not be in the future." if self.years_ahead == 0
+                                  else f"Must be on or before {latest.isoformat()}.")
+        return value
+
+
+def date_between(earliest=EARLIEST_DATE, latest_years_ahead: int | None = 0) -> DateBetween:
+    """A validator: the date lies between ``earliest`` and today (UTC) plus ``latest_years_ahead`` years."""
+    return DateBetween(earliest, latest_years_ahead)
 
 
 class DateRangeQuerySchema(QuerySchema):

@@ -21,7 +21,9 @@ class GoalSchema(BaseSchema):
     title = trimmed(120, required=True)
     target_amount = Money(required=True, min_inclusive=False)
     current_savings = Money(load_default=0, metadata={
-        "description": "Saved so far; for a goal funded by a portfolio, that portfolio's current value."})
+        "description": "Saved so far; for a goal funded by a portfolio, that portfolio's current value.",
+        # A portfolio's value has no upper bound: only what a request sets is below a trillion.
+        "in_responses": {"maximum": None, "exclusiveMaximum": None}})
     target_date = fields.Date(required=True, validate=date_between(latest_years_ahead=100),
                               metadata={"description": "ISO date, e.g. 2027-06-30; at most 100 years ahead."})
     monthly_contribution = Money(allow_none=True, metadata={"description": "What you plan to add each month."})

@@ -19,8 +19,11 @@ from .quote_schemas import (
     StockInfoSchema,
 )
 from .schemas import (
+    CryptoPairPathSchema,
+    CryptoPathSchema,
     CryptoQuerySchema,
     MarketDataSchema,
+    StockPathSchema,
     StockQuerySchema,
     SymbolListSchema,
     SymbolQuerySchema,
@@ -61,24 +64,24 @@ def _answer(kind: str, symbol: str, args: dict):
 
 
 @bp.get("/api/stock/<ticker>")
-@api_doc("market", query=StockQuerySchema, response=MarketDataSchema, errors=MARKET_ERRORS, auth=False,
-         description=MARKET_DESCRIPTION)
+@api_doc("market", query=StockQuerySchema, path=StockPathSchema, response=MarketDataSchema, errors=MARKET_ERRORS,
+         auth=False, description=MARKET_DESCRIPTION)
 def stock(ticker):
     """Price history, KPIs and indicators of a stock, ETF, index or FX pair (yfinance)."""
     return _answer("stock", ticker, query_args(StockQuerySchema))
 
 
 @bp.get("/api/crypto/<base>/<quote>")
-@api_doc("market", query=CryptoQuerySchema, response=MarketDataSchema, errors=MARKET_ERRORS, auth=False,
-         description=MARKET_DESCRIPTION)
+@api_doc("market", query=CryptoQuerySchema, path=CryptoPathSchema, response=MarketDataSchema, errors=MARKET_ERRORS,
+         auth=False, description=MARKET_DESCRIPTION)
 def crypto(base, quote):
     """Price history, KPIs and indicators of a crypto pair such as BTC/USDT (ccxt)."""
     return _answer("crypto", f"{base}/{quote}", query_args(CryptoQuerySchema))
 
 
 @bp.get("/api/crypto/<pair>")
-@api_doc("market", query=CryptoQuerySchema, response=MarketDataSchema, errors=MARKET_ERRORS, auth=False,
-         description=MARKET_DESCRIPTION)
+@api_doc("market", query=CryptoQuerySchema, path=CryptoPairPathSchema, response=MarketDataSchema,
+         errors=MARKET_ERRORS, auth=False, description=MARKET_DESCRIPTION)
 def crypto_pair(pair):
     """The same as /api/crypto/{base}/{quote}, with the pair written BASE-QUOTE (e.g. BTC-USDT)."""
     return _answer("crypto", pair, query_args(CryptoQuerySchema))

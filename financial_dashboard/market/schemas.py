@@ -3,9 +3,11 @@ from marshmallow import ValidationError, fields, post_load
 
 from ..analytics.indicators import ALLOWED_INDICATORS
 from ..analytics.kpis import KPI_DEFINITIONS
+from ..common import patterns
 from ..common.schemas import BaseSchema, QuerySchema, Trimmed
 from ..errors import BadRequest
-from .services import kind_of
+from .providers.base import SYMBOL_PUNCTUATION
+from .services import PERIODS, intervals_for, kind_of, source_for
 
 MAX_SYMBOLS = 100
 
@@ -26,13 +28,21 @@ class IndicatorNames(fields.String):
         return None if value is None else ",".join(value)
 
 
+def _intervals(kind):
+    """The bar sizes this deployment's source serves (the sample set has daily bars and longer only)."""
+    return lambda: intervals_for(kind, source_for(kind))
+
+
 class StockQuerySchema(QuerySchema):
     period = fields.String(load_default="60d", metadata={
-        "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max."})
+        "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max.",
+        "enum": list(PERIODS)})
     interval = fields.String(load_default="1d", metadata={
-        "description": "Bar size: 1h, 1d, 1wk or 1mo (Yahoo serves 1h bars for the last 730 days only)."})
+        "description": "Bar size: 1h, 1d, 1wk or 1mo (Yahoo serves 1h bars for the last 730 days only).",
+        "choices": _intervals("stock")})
     indicators = IndicatorNames(load_default=(), metadata={
-        "description": "Comma-separated extra series: rsi, macd, bollinger, ema."})
+        "description": "Comma-separated extra series: rsi, macd, bollinger, ema.",
+        "pattern": patterns.word_list(ALLOWED_INDICATORS)})
 
     def handle_error(self, error, data, **kwargs):
         # An unknown indicator is the only way these strings can fail: say so instead of the generic message.
@@ -42,10 +52,14 @@ class StockQuerySchema(QuerySchema):
 
 class CryptoQuerySchema(StockQuerySchema):
     period = fields.String(load_default="90d", metadata={
-        "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max."})
+        "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max.",
+        "enum": list(PERIODS)})
     timeframe = fields.String(load_default="1d", data_key="timeframe",
-                              metadata={"description": "Bar size: 1h, 4h, 1d or 1w, those the exchange has."})
-    interval = fields.String(metadata={"description": "Alias of timeframe."})
+                              metadata={"description": "Bar size: 1h, 4h, 1d or 1w, those the exchange has.",
+                                        "choices": _intervals("crypto")})
+    # Empty means "the timeframe's" (see alias below).
+    interval = fields.String(metadata={"description": "Alias of timeframe.",
+                                       "choices": lambda: ["", *_intervals("crypto")()]})
 
     @post_load
     def alias(self, data, **kwargs):
@@ -131,3 +145,34 @@ class SymbolSchema(BaseSchema):
 
 class SymbolListSchema(BaseSchema):
     items = fields.List(fields.Nested(SymbolSchema))
+
+
+# Path arguments, documented as exactly as the providers check them: blanks around are removed and
+# letters are upper-cased first (providers/base.py validate_symbol; ccxt_provider.py for pairs).
+_LETTERS = "[A-Za-z0-9]"
+_PUNCTUATION = "[" + "".join("\\" + c for c in SYMBOL_PUNCTUATION) + "]"
+
+
+# A benchmark (?benchmark= of a portfolio's performance) is one symbol or pair, written without blanks.
+SYMBOL_OR_PAIR = (f"^(?:{patterns.at_least_one(_LETTERS, _PUNCTUATION, 15, blanks=False)[1:-1]}"
+                  f"|{_LETTERS}{{1,20}}/{_LETTERS}{{1,20}})$")
+
+
+class StockPathSchema(BaseSchema):
+    ticker = fields.String(metadata={
+        "description": "A symbol such as AAPL, BRK-B, ^GSPC or EURUSD=X: 1-15 letters, digits and . ^ = -, "
+                       "one of them a letter or digit.",
+        "pattern": patterns.at_least_one(_LETTERS, _PUNCTUATION, 15), "x-example": "AAPL"})
+
+
+class CryptoPathSchema(BaseSchema):
+    base = fields.String(metadata={"description": "e.g. BTC", "x-example": "BTC",
+                                   "pattern": f"^{patterns.BLANK}*{_LETTERS}{{1,20}}$"})
+    quote = fields.String(metadata={"description": "e.g. USDT", "x-example": "USDT",
+                                    "pattern": f"^{_LETTERS}{{1,20}}{patterns.BLANK}*$"})
+
+
+class CryptoPairPathSchema(BaseSchema):
+    pair = fields.String(metadata={
+        "description": "BASE-QUOTE, e.g. BTC-USDT", "x-example": "BTC-USDT",
+        "pattern": f"^{patterns.BLANK}*{_LETTERS}{{1,20}}[/-]{_LETTERS}{{1,20}}{patterns.BLANK}*$"})

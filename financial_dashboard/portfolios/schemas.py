@@ -8,6 +8,7 @@ from ..common.schemas import (
     date_between,
     trimmed,
 )
+from ..market.schemas import SYMBOL_OR_PAIR
 
 
 class PortfolioSchema(BaseSchema):
@@ -19,11 +20,13 @@ class PortfolioSchema(BaseSchema):
 class PerformanceQuerySchema(DateRangeQuerySchema):
     """The period (default: first purchase to today) and an optional benchmark."""
 
-    # A daily series is built for the whole period: it may not reach past today.
+    # A daily series is built for the whole period: it may not reach past today. (A `from` after the end
+    # is refused by the service, since the end defaults to today.)
     to = fields.Date(validate=date_between(), metadata={"description": "Last date (default and latest: today)."})
 
-    benchmark = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9.^=/\-]{1,32}$"),
-                              metadata={"description": "Any market symbol to compare with, e.g. SPY or AAPL."})
+    benchmark = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9.^=/\-]{1,32}$"), metadata={
+        "description": "Any market symbol to compare with, e.g. SPY or AAPL, or a pair such as BTC/USDT.",
+        "pattern": SYMBOL_OR_PAIR})  # what the market service then accepts
 
 
 class SeriesPointSchema(BaseSchema):

@@ -6,8 +6,7 @@ scikit-learn or TensorFlow: each model imports its library when it is first fitt
 """
 from __future__ import annotations
 
-import logging
-
+from ...common.registry import Registry
 from .base import (
     Forecast,
     ForecastError,
@@ -19,48 +18,27 @@ from .base import (
     read_state,
 )
 
-logger = logging.getLogger(__name__)
-
 __all__ = [
     "Forecast", "ForecastError", "ForecastModel", "ModelUnavailable", "NotEnoughHistory", "UnknownModel",
     "available_models", "create_model", "future_dates", "get_model_class", "load_model", "model_names", "register",
 ]
 
-_models: dict[str, type[ForecastModel]] = {}
-
-
-def register(name: str):
-    """Class decorator: make a ForecastModel subclass available under ``name``."""
-
-    def decorator(cls: type[ForecastModel]) -> type[ForecastModel]:
-        if not (isinstance(cls, type) and issubclass(cls, ForecastModel)):
-            raise TypeError(f"{cls!r} is not a ForecastModel subclass")
-        existing = _models.get(name)
-        if existing is not None and existing is not cls:
-            raise ValueError(f"Model name {name!r} is already taken by {existing.__qualname__}")
-        cls.name = name
-        _models[name] = cls
-        logger.debug("Registered forecast model %s (%s)", name, cls.__qualname__)
-        return cls
-
-    return decorator
+_models = Registry(ForecastModel, "Model", UnknownModel)
+register = _models.register
 
 
 def model_names() -> list[str]:
     """Every registered name, in registration order (baselines first)."""
-    return list(_models)
+    return _models.names()
 
 
 def get_model_class(name: str) -> type[ForecastModel]:
-    try:
-        return _models[name]
-    except KeyError:
-        raise UnknownModel(name, model_names()) from None
+    return _models.get(name)
 
 
 def available_models() -> list[str]:
     """Names of the models whose library is installed, in registration order."""
-    return [name for name, cls in _models.items() if cls.enabled()]
+    return _models.available()
 
 
 def create_model(name: str, **options) -> ForecastModel:

@@ -1,8 +1,7 @@
 """Registry of market-data providers, looked up by name (modelled on redash's query_runner registry)."""
 from __future__ import annotations
 
-import logging
-
+from ...common.registry import Registry
 from .base import (
     INTERVALS,
     OHLCV_COLUMNS,
@@ -18,45 +17,26 @@ from .base import (
     normalize_ohlcv,
 )
 
-logger = logging.getLogger(__name__)
-
 __all__ = [
     "INTERVALS", "OHLCV_COLUMNS", "InvalidSymbol", "MarketDataError", "MarketDataProvider",
     "ProviderUnavailable", "RateLimited", "SymbolNotFound", "UnknownProvider", "UnsupportedInterval",
     "as_utc", "available_providers", "create_provider", "get_provider_class", "normalize_ohlcv", "register",
 ]
 
-_providers: dict[str, type[MarketDataProvider]] = {}
-
-
-def register(name: str):
-    """Class decorator: make a MarketDataProvider subclass available under `name`."""
-
-    def decorator(cls: type[MarketDataProvider]) -> type[MarketDataProvider]:
-        if not (isinstance(cls, type) and issubclass(cls, MarketDataProvider)):
-            raise TypeError(f"{cls!r} is not a MarketDataProvider subclass")
-        existing = _providers.get(name)
-        if existing is not None and existing is not cls:
-            raise ValueError(f"Provider name {name!r} is already taken by {existing.__qualname__}")
-        cls.name = name
-        _providers[name] = cls
-        logger.debug("Registered market-data provider %s (%s)", name, cls.__qualname__)
-        return cls
-
-    return decorator
+_providers = Registry(MarketDataProvider, "Provider", UnknownProvider)
+register = _providers.register
 
 
 def get_provider_class(name: str) -> type[MarketDataProvider]:
     """The class registered under `name`, or UnknownProvider."""
-    try:
-        return _providers[name]
-    except KeyError:
-        raise UnknownProvider(name, sorted(_providers)) from None
+    if name not in _providers.names():
+        raise UnknownProvider(name, sorted(_providers.names()))
+    return _providers.get(name)
 
 
 def available_providers() -> list[str]:
     """Names of registered providers whose library is installed, sorted."""
-    return sorted(name for name, cls in _providers.items() if cls.enabled())
+    return sorted(_providers.available())
 
 
 def create_provider(name: str, **options) -> MarketDataProvider:

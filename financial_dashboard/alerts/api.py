@@ -7,7 +7,7 @@ from ..common.api_schemas import page_schema
 from ..common.openapi import api_doc
 from ..extensions import db
 from . import bp, services
-from .schemas import AlertQuerySchema, AlertSchema
+from .schemas import AlertQuerySchema, AlertSchema, AlertUpdateSchema
 
 alert_schema = AlertSchema()
 RULES = """An alert triggers once, when a daily close newer than the newest bar known at creation (or at the
@@ -52,18 +52,14 @@ def get_alert(alert_id):
 
 
 @bp.patch("/api/alerts/<int:alert_id>")
-@api_doc("alerts", body=AlertSchema, response=AlertSchema, errors=(404,), description="""Change `condition`,
+@api_doc("alerts", body=AlertUpdateSchema, response=AlertSchema, errors=(404,), description="""Change `condition`,
 `target` or `note` (a new condition or target re-arms it from the newest bar), `active` true to re-arm or false
 to pause, `seen` true to mark a triggered alert as read. The symbol cannot change.""")
 @api_login_required
 def update_alert(alert_id):
     """Change, re-arm, pause or mark an alert as read."""
     alert = services.get_alert(g.user, alert_id)
-    changes = json_body(AlertSchema, partial=True)
-    if "symbol" in changes:
-        from ..errors import ValidationFailed
-
-        raise ValidationFailed("The symbol of an alert cannot change.", fields={"symbol": ["Create a new alert."]})
+    changes = json_body(AlertUpdateSchema, partial=True)
     return dump(services.update_alert(alert, changes))
 
 

@@ -12,6 +12,7 @@ from ..common.schemas import (
     trimmed,
 )
 from ..market.providers.base import symbol_syntax
+from ..market.schemas import symbol_pattern
 from .models import ASSET_TYPES
 
 # The market data's own symbol rule (stocks, indices, FX and pairs alike), so an asset takes every symbol
@@ -22,7 +23,8 @@ CURRENCY = validate.Regexp(r"^[A-Z0-9]{3,10}$", error="Use an upper-case code su
 
 
 def SYMBOL(value: str) -> None:  # noqa: N802 (a validator, named like the marshmallow ones it sits beside)
-    if not SYMBOL_SYNTAX.match(value.upper()):
+    # ASCII first: upper() turns some other letters into ASCII ones ("ß" -> "SS"), which the rule must not take.
+    if not (value.isascii() and SYMBOL_SYNTAX.match(value.upper())):
         raise ValidationError("Use letters, digits and . ^ = & / - only, e.g. AAPL, M&M.NS or BTC/USDT.")
 
 
@@ -32,8 +34,9 @@ class AssetSchema(BaseSchema):
     name = trimmed(120, required=True)
     type = fields.String(required=True, validate=validate.OneOf(ASSET_TYPES),
                          metadata={"enum": list(ASSET_TYPES)})
-    symbol = trimmed(32, allow_none=True, validate=[SYMBOL],
-                     metadata={"description": "Market symbol, e.g. AAPL or BTC/USDT (stored upper-case)."})
+    symbol = trimmed(32, allow_none=True, validate=[SYMBOL], metadata={
+        "description": "Market symbol, e.g. AAPL or BTC/USDT (stored upper-case).",
+        "pattern": symbol_pattern(32, slash=True)})  # SYMBOL_SYNTAX, blanks around
     quantity = Quantity(allow_none=True, metadata={"description": "Units held; omit to derive it from prices."})
     amount_invested = Money(required=True)
     purchase_date = fields.Date(required=True, validate=date_between())

@@ -92,7 +92,12 @@ def validators_as_json_schema(self, field, ret, **kwargs):
     if isinstance(field, Exact):
         extra["multipleOf"] = 10 ** -field.max_places if field.max_places else 1
     if isinstance(field, Trimmed):
-        extra.update(_trimmed(field, ret))
+        if "pattern" in field.metadata:
+            # A rule the validators cannot show (a function, say the market's symbol rule) is declared as a
+            # pattern of the raw text, blanks around included; the stripped text's lengths would be a lie.
+            ret.pop("minLength", None), ret.pop("maxLength", None)
+        else:
+            extra.update(_trimmed(field, ret))
     choices = field.metadata.get("choices")
     if callable(choices):  # allowed values that depend on the configuration (build_spec runs in the app context)
         extra["enum"] = list(choices())

@@ -153,16 +153,27 @@ _LETTERS = "[A-Za-z0-9]"
 _PUNCTUATION = "[" + "".join("\\" + c for c in SYMBOL_PUNCTUATION) + "]"
 
 
+
+
+def symbol_pattern(max_length: int, *, slash: bool = False, blanks: bool = True) -> str:
+    """``providers.base.symbol_syntax`` as a spec pattern: either case (it is upper-cased first), blanks around."""
+    punctuation = _PUNCTUATION[:-1] + ("/]" if slash else "]")
+    return patterns.at_least_one(_LETTERS, punctuation, max_length, blanks=blanks)
+
+
 # A benchmark (?benchmark= of a portfolio's performance) is one symbol or pair, written without blanks.
-SYMBOL_OR_PAIR = (f"^(?:{patterns.at_least_one(_LETTERS, _PUNCTUATION, 15, blanks=False)[1:-1]}"
+SYMBOL_OR_PAIR = (f"^(?:{symbol_pattern(15, blanks=False)[1:-1]}"
                   f"|{_LETTERS}{{1,20}}/{_LETTERS}{{1,20}})$")
+# A symbol in a body or query (alerts, watchlists, quotes): a stock-like symbol, or BASE/QUOTE (services.kind_of),
+# checked by the live provider of its kind after blanks around are removed.
+MARKET_SYMBOL = f"^{patterns.BLANK}*{SYMBOL_OR_PAIR[1:-1]}{patterns.BLANK}*$"
 
 
 class StockPathSchema(BaseSchema):
     ticker = fields.String(metadata={
         "description": "A symbol such as AAPL, BRK-B, ^GSPC or EURUSD=X: 1-15 letters, digits and . ^ = -, "
                        "one of them a letter or digit.",
-        "pattern": patterns.at_least_one(_LETTERS, _PUNCTUATION, 15), "x-example": "AAPL"})
+        "pattern": symbol_pattern(15), "x-example": "AAPL"})
 
 
 class CryptoPathSchema(BaseSchema):

@@ -1,5 +1,5 @@
 """Query and response schemas of the forecast endpoints and page (they feed the OpenAPI spec too)."""
-from marshmallow import fields, validate
+from marshmallow import INCLUDE, fields, validate
 
 from ..analytics.forecasting import model_names
 from ..analytics.forecasting.backtest import METRICS
@@ -102,6 +102,11 @@ class PredictionSchema(BaseSchema):
 
 
 class ModelInfoSchema(BaseSchema):
+    """Plus the model's own parameters (c, trees, features...), which PREDICTIONS_MODEL_OPTIONS configures."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as additionalProperties: the parameter names depend on the model
+
     label = fields.String()
     description = fields.String()
     look_back = fields.Integer(allow_none=True, metadata={"description": "Closes in the LSTM's input window."})
@@ -111,6 +116,10 @@ class ModelInfoSchema(BaseSchema):
     data_range = fields.Dict(metadata={"description": "First and last close trained on (from, to)."})
     refits = fields.Integer(metadata={"description": "Fits made for the backtest and the final model."})
     method = fields.String(metadata={"description": "recursive: each predicted close feeds the next step."})
+    refit_every = fields.Integer(metadata={"description": "Backtest origins between refits."})
+    closes = fields.Integer(metadata={"description": "Closes trained on."})
+    band_coverage_pct = fields.Integer(metadata={"description": "Share of backtest closes inside the band."})
+    training_seconds = fields.Float()
 
 
 class HeaderFields(BaseSchema):

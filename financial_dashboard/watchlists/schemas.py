@@ -3,6 +3,7 @@ from marshmallow import fields
 
 from ..common.schemas import BaseSchema, UTCTimestamp, trimmed
 from ..market.quote_schemas import QuoteSchema
+from ..market.schemas import MARKET_SYMBOL
 
 
 class WatchlistItemSchema(QuoteSchema):
@@ -18,11 +19,12 @@ class WatchlistItemSchema(QuoteSchema):
 class NewItemSchema(BaseSchema):
     symbol = trimmed(32, required=True, metadata={
         "description": "A stock, ETF, index or FX symbol (AAPL) or a crypto pair (BTC/USDT); checked against the "
-                       "market data.", "example": "AAPL"})
+                       "market data.", "example": "AAPL", "pattern": MARKET_SYMBOL})
 
 
 class WatchlistSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(dump_only=True)
     name = trimmed(120, required=True, metadata={"example": "Tech"})
     created_at = UTCTimestamp(dump_only=True)
     items = fields.List(fields.Nested(WatchlistItemSchema), dump_only=True,

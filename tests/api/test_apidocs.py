@@ -192,7 +192,7 @@ def test_a_name_is_documented_as_the_server_trims_and_checks_it(api, spec, text,
 
 @pytest.mark.parametrize(("symbol", "accepted"), [
     ("AAPL", True), (" brk-b ", True), ("^GSPC", True), ("BTC/USDT", True), ("AA PL", False), ("AAPL!", False),
-    ("", False)])
+    ("", False), ("m&m.ns", True), ("...", False), ("\u00df", False), ("  " + "A" * 32 + " ", True), ("A" * 33, False)])
 def test_the_asset_symbol_pattern_is_the_one_the_server_applies(api, spec, symbol, accepted):
     asset = body_definition(spec["paths"]["/api/portfolios/{portfolio_id}/assets"]["post"], spec)
     portfolio = api.post("/api/portfolios", json={"name": "Symbols"}).json

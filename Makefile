@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-dev db sample bench clean
+.PHONY: run test lint install install-dev db sample bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,15 +29,22 @@ run: db
 	$(BIN)/flask market load-sample
 	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
 
-# A fast loop without the browser tests: make test PYTEST_ARGS="-m 'not browser'"
-test: install-dev
+# Lint and format check first (ruff.toml), then the suite. A fast loop without the browser tests:
+# make test PYTEST_ARGS="-m 'not browser'"
+test: install-dev lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: install-dev
 	$(BIN)/python bench/market.py
 	$(BIN)/python bench/portfolio.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/predictions.py
+	$(BIN)/python bench/prices.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

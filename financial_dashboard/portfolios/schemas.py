@@ -24,7 +24,7 @@ class PerformanceQuerySchema(DateRangeQuerySchema):
     # is refused by the service, since the end defaults to today.)
     to = fields.Date(validate=date_between(), metadata={"description": "Last date (default and latest: today)."})
 
-    benchmark = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9.^=/\-]{1,32}$"), metadata={
+    benchmark = fields.String(validate=validate.Regexp(SYMBOL_OR_PAIR), metadata={
         "description": "Any market symbol to compare with, e.g. SPY or AAPL, or a pair such as BTC/USDT.",
         "pattern": SYMBOL_OR_PAIR})  # what the market service then accepts
 

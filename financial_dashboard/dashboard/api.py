@@ -7,7 +7,7 @@ from ..common.openapi import api_doc
 from ..common.schemas import BaseSchema
 from ..goals.schemas import STATUSES
 from ..portfolios.positions import Holdings
-from ..portfolios.schemas import PortfolioSummarySchema
+from ..portfolios.schemas import SERIES_STEP, DailySeries, PortfolioSummarySchema
 from . import bp, services
 
 
@@ -35,7 +35,9 @@ class DashboardSchema(BaseSchema):
                         metadata={"description": "Number of goals per status: " + ", ".join(STATUSES) + "."})
     movers = fields.List(fields.Nested(MoverSchema))
     allocation = fields.List(fields.Dict(), metadata={"description": "Value and % of the total by asset type."})
-    series = fields.List(fields.Dict(), metadata={"description": "Daily value and invested capital, all portfolios."})
+    series = DailySeries(metadata={"description": "Value and invested capital of all portfolios at each day's close, "
+                                               "thinned to at most 2,000 points (see series_step)."})
+    series_step = fields.String(metadata={"description": SERIES_STEP})
     notes = fields.List(fields.String())
 
 

@@ -41,6 +41,9 @@ class Config:
     CCXT_EXCHANGE = os.environ.get("CCXT_EXCHANGE", "binance")
     MARKET_TIMEOUT_S = _float("MARKET_TIMEOUT_S", 10)
     CACHE_DEFAULT_TIMEOUT = int(_float("MARKET_CACHE_TTL_S", 20))
+    # Portfolio performance and the dashboard are cached per user until that user's data changes; this
+    # only bounds how long an answer may stay unused. 0 switches the per-user cache off.
+    USER_CACHE_TTL_S = int(_float("USER_CACHE_TTL_S", 300))
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,7 @@ from ..common import clock
 from ..extensions import db
 from ..market import services as market
 from ..prices.models import PriceHistory
+from .figures_cache import MarketInputs
 from .models import Portfolio
 from .services import portfolios_of
 
@@ -58,8 +59,12 @@ def sample_notes(assets) -> list[str]:
     return [f"Prices of {names[asset_id]} include {SAMPLE_LABELS[source]}." for asset_id, source in rows]
 
 
-def load_positions(portfolio_ids, with_splits=True) -> tuple[dict[int, list[AssetPosition]], list[str]]:
-    """Positions per portfolio in two queries (assets, then all their prices), plus cached split data."""
+def load_positions(portfolio_ids, with_splits=True, inputs=None) -> tuple[dict[int, list[AssetPosition]], list[str]]:
+    """Positions per portfolio in two queries (assets, then all their prices), plus cached split data.
+
+    ``inputs`` (a ``figures_cache.MarketInputs``) records the split histories read, for the per-user cache.
+    """
+    inputs = inputs or MarketInputs()
     positions: dict[int, list[AssetPosition]] = defaultdict(list)
     notes: list[str] = []
     if not portfolio_ids:
@@ -74,7 +79,7 @@ def load_positions(portfolio_ids, with_splits=True) -> tuple[dict[int, list[Asse
         if with_splits and asset.quantity is not None and asset.symbol:
             key = (asset.symbol, market.kind_of(asset.symbol, asset.type))
             if key not in split_histories:
-                found, note = market.splits_for(*key)
+                found, note = inputs.splits(*key)
                 split_histories[key] = price_series(found)
                 if note:
                     notes.append(note)
@@ -95,13 +100,14 @@ class Holdings:
     so positions can leak neither into a later request nor to another user.
     """
 
-    def __init__(self, user):
+    def __init__(self, user, inputs=None):
         self.user = user
+        self.inputs = inputs  # a figures_cache.MarketInputs recording the market data read, or None
 
     @cached_property
     def _loaded(self) -> tuple[list[Portfolio], dict[int, list[AssetPosition]], list[str]]:
         portfolios = db.session.scalars(portfolios_of(self.user)).all()
-        positions, notes = load_positions([p.id for p in portfolios])
+        positions, notes = load_positions([p.id for p in portfolios], inputs=self.inputs)
         return portfolios, positions, notes
 
     @property

@@ -427,6 +427,12 @@ def portfolio_of(api, name, count):
     return portfolio
 
 
+@pytest.fixture
+def uncached(app, monkeypatch):
+    """The per-user cache off: these tests count the statements of the computation itself."""
+    monkeypatch.setitem(app.config, "USER_CACHE_TTL_S", 0)
+
+
 def statements_run_by(api, url):
     """SQL statements the request runs (its response checked), counted on the engine."""
     statements = []
@@ -444,7 +450,7 @@ def statements_run_by(api, url):
 
 
 @pytest.mark.parametrize("query", ["", "?benchmark=MSFT&from=2013-01-01&to=2013-03-01"])
-def test_performance_runs_as_many_sql_statements_for_10_assets_as_for_2(api, query):
+def test_performance_runs_as_many_sql_statements_for_10_assets_as_for_2(api, query, uncached):
     small, large = portfolio_of(api, "Small", 2), portfolio_of(api, "Large", 10)
     url = "/api/portfolios/{}/performance" + query
     statements_run_by(api, url.format(small))  # warm the split and bar caches
@@ -456,7 +462,7 @@ def test_performance_runs_as_many_sql_statements_for_10_assets_as_for_2(api, que
 
 
 @pytest.mark.parametrize("url", ["/api/portfolios/summary", "/api/dashboard"])
-def test_summary_and_dashboard_statements_do_not_grow_with_assets(api, url):
+def test_summary_and_dashboard_statements_do_not_grow_with_assets(api, url, uncached):
     portfolio_of(api, "Small", 2)
     statements_run_by(api, url)
     before = len(statements_run_by(api, url))

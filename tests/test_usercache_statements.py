@@ -46,8 +46,9 @@ def rows(app, make_user):
 
 def versions(ids) -> dict:
     """Alice's, Bob's and everyone's current data versions (created if missing)."""
-    return {"alice": usercache._versions(ids["alice"]["user"])[0], "bob": usercache._versions(ids["bob"]["user"])[0],
-            EVERYONE: usercache._versions(ids["alice"]["user"])[1]}
+    (alice, everyone), _ = usercache._read(ids["alice"]["user"], "no entry")
+    (bob, _), _ = usercache._read(ids["bob"]["user"], "no entry")
+    return {"alice": alice, "bob": bob, EVERYONE: everyone}
 
 
 def changed_by(ids, write) -> set:

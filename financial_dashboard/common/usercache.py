@@ -2,11 +2,12 @@
 
 Each user has a data version in the cache: a random token, replaced after every commit that wrote one of
 the user's tracked rows (``common/owners.py`` sees the writes, so no service has to remember to invalidate).
-A cached answer's key holds the user's version, the version shared by everyone (replaced when a write's
-owners are unknown), today's UTC date and the question asked; a new version makes all of the user's answers
-unreachable at once, in every worker sharing the cache (Redis). Random tokens, not counters: a version lost
-from the cache (evicted, expired, Redis restarted) is replaced by a new one, never by an old value that
-older answers were stored under.
+A cached answer is stored under the user, today's UTC date and the question asked, together with the user's
+version and the version shared by everyone (replaced when a write's owners are unknown) read before it was
+computed; it is served only while both are still current, which one round trip to the cache tells. A new
+version thus retires all of the user's answers at once, in every worker sharing the cache (Redis). Random
+tokens, not counters: a version lost from the cache (evicted, expired, Redis restarted) is replaced by a new
+one, never by an old value that older answers were stored with.
 
 Data read from outside the database (market data) is checked on every hit by the caller's ``still_valid``.
 Every cache failure counts as a miss: the answer is computed as if there were no cache.
@@ -60,31 +61,32 @@ def replace_versions(changed: set) -> None:
 owners.on_commit(replace_versions)
 
 
-def _versions(user_id) -> tuple[str, str] | None:
-    """The user's data version and everyone's, created when missing; None when the cache cannot say."""
+def _read(user_id, key: str) -> tuple[tuple[str, str], dict | None] | None:
+    """(the user's and everyone's data versions, the entry at ``key``) in one round trip; versions that are
+    missing are drawn anew (no entry can match them). None when the cache cannot say."""
     if _unsent:
         replace_versions(set(_unsent))
         if _unsent & {user_id, owners.EVERYONE}:
             return None
     keys = (_version_key(user_id), _version_key(owners.EVERYONE))
     try:
-        found = cache.get_many(*keys)
-        if None in found:
-            for key, value in zip(keys, found):
+        *versions, entry = cache.get_many(*keys, key)
+        if None in versions:
+            for version_key, value in zip(keys, versions):
                 if value is None:
-                    cache.add(key, uuid.uuid4().hex, timeout=VERSION_TTL_S)  # a racing worker's token may win
-            found = cache.get_many(*keys)
+                    cache.add(version_key, uuid.uuid4().hex, timeout=VERSION_TTL_S)  # a racing worker's may win
+            versions, entry = cache.get_many(*keys), None
     except Exception as error:  # noqa: BLE001
         _cache_failed(error)
         return None
-    if None in found:
+    if None in versions:
         return None
     _failing[0] = False
-    return tuple(found)
+    return tuple(versions), entry
 
 
-def _key(name: str, user_id, versions: tuple[str, str], params: dict) -> str:
-    question = json.dumps([versions, clock.today_utc().isoformat(), params], sort_keys=True, default=str)
+def _key(name: str, user_id, params: dict) -> str:
+    question = json.dumps([clock.today_utc().isoformat(), params], sort_keys=True, default=str)
     return f"userdata:{name}:{user_id}:{hashlib.blake2b(question.encode(), digest_size=16).hexdigest()}"
 
 
@@ -93,27 +95,24 @@ def cached(user_id, name: str, params: dict, compute: Callable[[], tuple[Any, An
     """The answer ``name`` to ``params`` for the user: cached, or ``compute()`` and cached.
 
     ``compute()`` returns (answer, inputs): ``inputs`` describes what it read from outside the database, and
-    ``still_valid(inputs)`` must be true for a cached answer to be served. Errors raised by ``compute`` are
-    never cached. With ``USER_CACHE_TTL_S`` = 0, or while the session holds uncommitted changes of the user's
-    data (the answer must show them), every call computes.
+    ``still_valid(inputs)`` must be true for a cached answer to be served. An entry is kept with the data
+    versions read before computing it and served only while both are still current. Errors raised by
+    ``compute`` are never cached. With ``USER_CACHE_TTL_S`` = 0, or while the session holds uncommitted
+    changes of the user's data (the answer must show them), every call computes.
     """
     ttl = current_app.config.get("USER_CACHE_TTL_S")
     if not ttl or owners.pending(db.session()) & {user_id, owners.EVERYONE}:
         return compute()[0]
-    versions = _versions(user_id)
-    if versions is None:
+    key = _key(name, user_id, params)
+    found = _read(user_id, key)
+    if found is None:
         return compute()[0]
-    key = _key(name, user_id, versions, params)
-    try:
-        entry = cache.get(key)
-    except Exception as error:  # noqa: BLE001
-        _cache_failed(error)
-        entry = None
-    if entry is not None and (still_valid is None or still_valid(entry["inputs"])):
+    versions, entry = found
+    if entry is not None and entry["versions"] == versions and (still_valid is None or still_valid(entry["inputs"])):
         return entry["answer"]
     answer, inputs = compute()
     try:
-        cache.set(key, {"answer": answer, "inputs": inputs}, timeout=ttl)
+        cache.set(key, {"versions": versions, "inputs": inputs, "answer": answer}, timeout=ttl)
     except Exception as error:  # noqa: BLE001
         _cache_failed(error)
     return answer

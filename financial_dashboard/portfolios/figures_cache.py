@@ -9,6 +9,7 @@ served only while the market-data service still answers exactly the same.
 import hashlib
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..common import owners, usercache
@@ -27,8 +28,11 @@ owners.track("price_history", ("asset_id", "assets"), ("portfolio_id", "portfoli
 def _digest(*parts) -> str:
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
-        if isinstance(part, pd.Series):
-            hasher.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+        if isinstance(part, pd.Series):  # raw bytes: pandas' own hashing cost more than the rest of a hit
+            index = part.index
+            keys = index.asi8 if isinstance(index, pd.DatetimeIndex) else np.asarray(index, dtype=str)
+            hasher.update(np.ascontiguousarray(keys).tobytes())
+            hasher.update(part.to_numpy(dtype="float64", na_value=np.nan).tobytes())
         else:
             hasher.update(repr(part).encode())
         hasher.update(b"|")

@@ -44,6 +44,8 @@ class Config:
     # Portfolio performance and the dashboard are cached per user until that user's data changes; this
     # only bounds how long an answer may stay unused. 0 switches the per-user cache off.
     USER_CACHE_TTL_S = int(_float("USER_CACHE_TTL_S", 300))
+    # Lets several apps (or a benchmark) share one Redis without sharing keys; Flask-Caching's own default.
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "flask_cache_")
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

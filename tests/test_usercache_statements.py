@@ -60,9 +60,12 @@ def changed_by(ids, write) -> set:
     return {who for who in before if before[who] != after[who]}
 
 
-def dialect_insert():
+def upsert(a):
+    """PostgreSQL's or SQLite's INSERT … ON CONFLICT DO UPDATE of one price."""
     module = sa.dialects.postgresql if db.engine.dialect.name == "postgresql" else sa.dialects.sqlite
-    return module.insert
+    statement = module.insert(PriceHistory).values(
+        [{"asset_id": a["asset"], "date": dt.date(2024, 1, 2), "price": 14, "source": "manual"}])
+    return statement.on_conflict_do_update(index_elements=["asset_id", "date"], set_={"price": statement.excluded.price})
 
 
 STATEMENTS = {
@@ -76,9 +79,7 @@ STATEMENTS = {
     "INSERT … VALUES (rows)": lambda a: sa.insert(PriceHistory).values([
         {"asset_id": a["asset"], "date": dt.date(2024, 1, 3), "price": 12},
         {"asset_id": a["asset"], "date": dt.date(2024, 1, 4), "price": 13}]),
-    "upsert": lambda a: (lambda stmt: stmt.on_conflict_do_update(
-        index_elements=["asset_id", "date"], set_={"price": stmt.excluded.price}))(dialect_insert()(PriceHistory).values(
-            [{"asset_id": a["asset"], "date": dt.date(2024, 1, 2), "price": 14, "source": "manual"}])),
+    "upsert": upsert,
 }
 
 

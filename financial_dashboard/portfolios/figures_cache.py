@@ -1,4 +1,4 @@
-"""The per-user cache of portfolio figures (performance, dashboard): what they depend on, and the cached call.
+"""The per-user cache of portfolio figures (performance, dashboard, summaries): what they depend on, and the call.
 
 They depend on the user's own rows (tracked below: any committed write to them gives the user a new data
 version, see ``common/usercache.py``), on today's date (in every key), and on market data that is not the

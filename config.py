@@ -25,13 +25,20 @@ def _float(name, default):
     return float(os.environ.get(name, default))
 
 
+def _pool_options():
+    # A gevent worker runs many requests at once, each holding a connection while it runs: too small a pool
+    # makes them queue for it, unfairly (a few wait seconds). Only when set: SQLite's pools take no size.
+    names = {"pool_size": "DATABASE_POOL_SIZE", "max_overflow": "DATABASE_MAX_OVERFLOW"}
+    return {option: int(os.environ[name]) for option, name in names.items() if os.environ.get(name)}
+
+
 class Config:
     """Settings shared by every environment."""
 
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-secret-key"
     SQLALCHEMY_DATABASE_URI = database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, **_pool_options()}
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
     CORS_ORIGINS = _csv(os.environ.get("CORS_ORIGINS", ""))
     REDIS_URL = os.environ.get("REDIS_URL") or None

@@ -242,13 +242,19 @@ def run_wrk(base, script, seconds, threads, connections) -> dict:
 def measure(tmp, url, users, prefix, cache_ttl, args) -> dict:
     """One server (its own Redis key prefix), a warm-up, then the measured run."""
     env = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix, "USER_CACHE_TTL_S": str(cache_ttl),
-           "SECRET_KEY": "bench-load"}
+           "SECRET_KEY": "bench-load", **pool_env(args)}
     script = tmp / "mix.lua"
     script.write_text(lua(users))
     with gunicorn(tmp, url, workers=args.workers, extra_env=env) as base:
         check_mix(base, users[0])
         run_wrk(base, str(script), args.warmup, args.threads, args.connections)
         return run_wrk(base, str(script), args.duration, args.threads, args.connections)
+
+
+def pool_env(args) -> dict:
+    """Database connections per worker for the requests it runs at once (SQLAlchemy's default is 5 + 10)."""
+    per_worker = -(-args.connections // args.workers)
+    return {"DATABASE_POOL_SIZE": str(per_worker // 2), "DATABASE_MAX_OVERFLOW": str(per_worker - per_worker // 2)}
 
 
 def clean_redis(prefixes):
@@ -282,7 +288,7 @@ def report(results, sizes, args) -> bool:
     lines.append(f"statuses, cached run: {cached['statuses']}" + (f"; baseline: {base['statuses']}" if base else ""))
     lines.append(f"logins: {args.users} token + {args.users} form, once per user before the load")
     lines.append(f"load: wrk -t{args.threads} -c{args.connections} -d{args.duration}s (after {args.warmup} s of "
-                 f"warm-up), {args.users} users, gunicorn.conf.py ({args.workers} gevent workers), PostgreSQL, "
+                 f"warm-up), {args.users} users, gunicorn.conf.py ({args.workers} gevent workers, {pool_env(args)}), PostgreSQL, "
                  f"Redis; {os.cpu_count()} CPUs shared by all, load average {os.getloadavg()[0]:.1f} at the end")
     print("\n".join(lines))
     return passed

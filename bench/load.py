@@ -248,7 +248,36 @@ def measure(tmp, url, users, prefix, cache_ttl, args) -> dict:
     with gunicorn(tmp, url, workers=args.workers, extra_env=env) as base:
         check_mix(base, users[0])
         run_wrk(base, str(script), args.warmup, args.threads, args.connections)
-        return run_wrk(base, str(script), args.duration, args.threads, args.connections)
+        workers = server_processes(base)
+        before = cpu_seconds(workers)
+        result = run_wrk(base, str(script), args.duration, args.threads, args.connections)
+        used = cpu_seconds(workers) - before
+    # CPU time per request does not depend on what else the machine runs; latency does.
+    result.update(cpu_ms=used * 1000 / max(result["requests"], 1), cpus=used / args.duration)
+    return result
+
+
+def server_processes(base) -> list[int]:
+    """The gunicorn processes (master and workers) serving ``base``."""
+    bind = f"--bind\0{base.removeprefix('http://')}\0".encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and bind in (entry / "cmdline").read_bytes():
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+def cpu_seconds(pids) -> float:
+    """User and system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def pool_env(args) -> dict:
@@ -276,11 +305,13 @@ def report(results, sizes, args) -> bool:
              row("    p50 / p99 latency, whole mix", f"{cached['p50']:.1f} / {cached['p99']:.1f} ms",
                  f"p99 < {TARGET_P99_MS}", cached["p99"] < TARGET_P99_MS),
              row("    errors (non-2xx + socket)", f"{cached['non_2xx']} + {cached['socket']}", "0",
-                 cached["errors"] == 0)]
+                 cached["errors"] == 0),
+             row("    server CPU per request / CPUs it got", f"{cached['cpu_ms']:.1f} ms / {cached['cpus']:.2f}", "", None)]
     if base:
         lines += [row("per-user cache off (baseline): requests/s", f"{base['rps']:.0f}", "", None),
                   row("    p50 / p99 latency, whole mix", f"{base['p50']:.1f} / {base['p99']:.1f} ms", "", None),
                   row("    errors (non-2xx + socket)", f"{base['non_2xx']} + {base['socket']}", "", None),
+                  row("    server CPU per request / CPUs it got", f"{base['cpu_ms']:.1f} ms / {base['cpus']:.2f}", "", None),
                   row("requests/s ratio on / off", f"{cached['rps'] / base['rps']:.1f}", "", None),
                   row("p99 ratio off / on", f"{base['p99'] / cached['p99']:.1f}", "", None)]
     lines.append("mix (weight, answer size): " + ", ".join(f"{k} {w} ({sizes[k] / 1024:.0f} KB)" for k, w in MIX))

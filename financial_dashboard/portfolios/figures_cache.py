@@ -41,7 +41,7 @@ def _digest(*parts) -> str:
 
 def _splits(symbol: str, kind: str) -> tuple[tuple[pd.Series, str | None], str]:
     found, note = market.splits_for(symbol, kind)
-    return (found, note), _digest(found, note)
+    return (found, note), _digest(found, note)  # unchanged() digests splits_for_many's answer the same way
 
 
 def _bars_between(kind: str, symbol: str, start, end) -> tuple[Any, str]:
@@ -73,9 +73,15 @@ class MarketInputs:
 
 
 def unchanged(reads) -> bool:
-    """Whether the market-data service still answers each read as it did (a failure now means: recompute)."""
+    """Whether the market-data service still answers each read as it did (a failure now means: recompute).
+
+    Split histories are read together, in one round trip to the cache: under gevent every wait for the
+    cache sends a request to the back of the queue, so a hit's latency grows with its round trips.
+    """
     try:
-        return all(_READERS[what](*args)[1] == digest for what, args, digest in reads)
+        splits = market.splits_for_many([args for what, args, _ in reads if what == "splits"])
+        return all((_digest(*splits[args]) if what == "splits" else _READERS[what](*args)[1]) == digest
+                   for what, args, digest in reads)
     except AppError:
         return False
 

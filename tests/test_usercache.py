@@ -167,6 +167,19 @@ def test_new_split_data_is_used_as_soon_as_the_market_cache_has_it(app, api, wor
     assert api.get(url).json["value"] == pytest.approx(before + 10 * 149.75)  # AAPL's 10 shares are now 20
 
 
+def test_a_hit_costs_two_round_trips_to_the_cache(api, world, monkeypatch):
+    """Versions and answer in one read, every split history in another (under gevent each wait costs a turn)."""
+    url = f"/api/portfolios/{world['portfolio']}/performance"
+    api.get(url)
+    calls = []
+    for method in ("get", "get_many"):
+        real = getattr(cache, method)
+        monkeypatch.setattr(cache, method, lambda *keys, _real=real, _name=method: calls.append(_name) or _real(*keys))
+
+    assert api.get(url).status_code == 200
+    assert calls == ["get_many", "get_many"]
+
+
 class BrokenCache:
     """Every call fails, as Redis does when it is down."""
 

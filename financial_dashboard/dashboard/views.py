@@ -22,6 +22,8 @@ def _page(user, inputs) -> dict:
     holdings = Holdings(user, inputs)  # loaded once for this request
     goal_rows = services.goal_plans(user, holdings)  # planned once: the statuses and the goal rows
     data = services.dashboard(holdings, goal_rows)
-    figures = {"value": value_figure(data["series"]), "allocation": allocation_figure(data["allocation"], "type")}
+    series = data.pop("series")  # drawn into its figure; kept in the cache only once
+    figures = {"value": value_figure(series) if series else None,
+               "allocation": allocation_figure(data["allocation"], "type")}
     goals = [({"id": goal.id, "title": goal.title}, plan) for goal, plan in goal_rows]
     return {"data": data, "goals": goals, "figures": figures}

@@ -33,13 +33,20 @@ def _json(name, default):
         raise RuntimeError(f"{name} must be JSON: {error}") from None
 
 
+def _pool_options():
+    # A gevent worker runs many requests at once, each holding a connection while it runs: too small a pool
+    # makes them queue for it, unfairly (a few wait seconds). Only when set: SQLite's pools take no size.
+    names = {"pool_size": "DATABASE_POOL_SIZE", "max_overflow": "DATABASE_MAX_OVERFLOW"}
+    return {option: int(os.environ[name]) for option, name in names.items() if os.environ.get(name)}
+
+
 class Config:
     """Settings shared by every environment."""
 
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-secret-key"
     SQLALCHEMY_DATABASE_URI = database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, **_pool_options()}
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
     # "json" (one JSON object a line, for a PaaS log drain) or "text"; production defaults to json.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
@@ -60,6 +67,13 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = int(_float("MARKET_CACHE_TTL_S", 20))
     # The market overview's symbols; empty: the bundled stocks and ETFs (plus every watchlist's symbols).
     MARKET_UNIVERSE = _csv(os.environ.get("MARKET_UNIVERSE", ""))
+
+
+    # Portfolio performance and the dashboard are cached per user until that user's data changes; this
+    # only bounds how long an answer may stay unused. 0 switches the per-user cache off.
+    USER_CACHE_TTL_S = int(_float("USER_CACHE_TTL_S", 300))
+    # Lets several apps (or a benchmark) share one Redis without sharing keys; Flask-Caching's own default.
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "flask_cache_")
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

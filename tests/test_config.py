@@ -164,3 +164,12 @@ def test_no_cross_origin_access_when_no_origin_is_configured():
     client = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "CORS_ORIGINS": []}).test_client()
 
     assert "Access-Control-Allow-Origin" not in client.get("/api/goals", headers={"Origin": ALLOWED}).headers
+
+
+def test_the_database_pool_is_sized_from_the_environment_only_when_asked(monkeypatch):
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "16")
+    monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "8")
+    assert config._pool_options() == {"pool_size": 16, "max_overflow": 8}
+    monkeypatch.delenv("DATABASE_POOL_SIZE")
+    monkeypatch.delenv("DATABASE_MAX_OVERFLOW")
+    assert config._pool_options() == {}  # SQLAlchemy's own defaults (and SQLite's pools take no size)

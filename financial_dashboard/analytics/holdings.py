@@ -1,8 +1,10 @@
-"""Figures of a set of holdings on a day: summary, totals, biggest movers, allocation and daily value series."""
+"""Figures of a set of holdings on a day: summary, totals, biggest movers, allocation and the value series for charts."""
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .numbers import ONE_DAY, cents, ratio
@@ -95,14 +97,49 @@ def allocation_by_type(positions: Sequence[AssetPosition], as_of: dt.date) -> li
     return _by_type(values, sum(values.values()))
 
 
+# A chart needs no more points than it has pixels: a longer daily series is thinned to one point per week,
+# month, quarter or year (the coarsest step a 1900 purchase needs is monthly: 1,524 points to 2026).
+MAX_SERIES_POINTS = 2000
+SERIES_STEPS = (("1d", None), ("1w", "W-SUN"), ("1mo", "M"), ("3mo", "Q"), ("1y", "Y"))
+
+
+def thin(frame: pd.DataFrame, max_points: int | None = MAX_SERIES_POINTS) -> tuple[pd.DataFrame, str]:
+    """At most ``max_points`` rows of a daily frame for charts, and the step kept ("1d", "1w", "1mo", ...).
+
+    Daily when it fits; otherwise the last day of each week (or month, quarter, year: the first step that
+    fits), plus the first day and the days of the highest and lowest ``value``, so that the chart starts,
+    ends and peaks where the data does. Figures are computed on the full frame, never on this one.
+    """
+    if max_points is None or len(frame) <= max_points:
+        return frame, "1d"
+    for step, freq in SERIES_STEPS[1:]:
+        keep = ~frame.index.to_period(freq).duplicated(keep="last")  # the last day of each period
+        keep[0] = True
+        values = frame["value"].to_numpy(dtype="float64")
+        if np.isfinite(values).any():
+            keep[np.nanargmax(values)] = keep[np.nanargmin(values)] = True
+        if keep.sum() <= max_points:
+            break
+    return frame[keep], step
+
+
 def series_points(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a ``portfolio_series`` frame as {date, value, invested}, money in cents."""
-    return [{"date": day.date(), "value": cents(row.value), "invested": cents(row.invested)}
-            for day, row in zip(frame.index, frame.itertuples(index=False))]
+    # Plain floats and round() rather than cents() per value: the checks cost more than the series itself.
+    value, invested = (frame[name].to_numpy(dtype="float64").tolist() for name in ("value", "invested"))
+    return [{"date": day, "value": _cents(v), "invested": _cents(i)}
+            for day, v, i in zip(frame.index.date, value, invested)]
 
 
-def value_series(positions: Sequence[AssetPosition], as_of: dt.date) -> list[dict[str, Any]]:
-    """Daily value and invested capital of all holdings together, from the first purchase to ``as_of``."""
+def _cents(value: float) -> float | None:
+    return round(value, 2) if math.isfinite(value) else None
+
+
+def value_series(positions: Sequence[AssetPosition], as_of: dt.date,
+                 max_points: int | None = MAX_SERIES_POINTS) -> tuple[list[dict[str, Any]], str]:
+    """Value and invested capital of all holdings together, from the first purchase to ``as_of``, thinned
+    for charts (see ``thin``); returns (points, step)."""
     if not positions:
-        return []
-    return series_points(portfolio_series(positions, min(p.purchase_date for p in positions), as_of))
+        return [], "1d"
+    frame, step = thin(portfolio_series(positions, min(p.purchase_date for p in positions), as_of), max_points)
+    return series_points(frame), step

@@ -49,7 +49,12 @@ DEFINITIONS: dict[str, str] = {
         "risk-free rate only), scaled to a year."
     ),
     "allocation": "Each holding's and each asset type's share of the end value.",
-    "series": "The portfolio value and the cumulative amount invested at every day's close.",
+    "series": (
+        "The portfolio value and the cumulative amount invested at each day's close: every day when the period "
+        "has at most 2,000 days, else the last day of each week (or month, quarter, year: see series_step) plus "
+        "the first day and the days of the highest and lowest value. Figures always use every day."
+    ),
+    "series_step": "The spacing of the series: 1d (every day), 1w, 1mo, 3mo or 1y.",
     "unpriced": "Holdings without a usable price, carried at the amount invested.",
     "benchmark.return_pct": "The benchmark's price change over the same period.",
     "benchmark.beta": "How much the portfolio's daily return moves per unit of the benchmark's daily return.",
@@ -97,6 +102,7 @@ def performance_report(
     end: dt.date,
     risk_free_annual: float = 0.0,
     benchmark_prices: pd.Series | None = None,
+    max_points: int | None = holdings.MAX_SERIES_POINTS,
 ) -> dict[str, Any]:
     """Every performance figure of a portfolio over [start, end], with ``definitions`` and,
     for each figure that cannot be computed, None plus an entry in ``reasons``.
@@ -104,6 +110,7 @@ def performance_report(
     ``invested``, ``value``, ``profit`` and ``simple_return_pct`` are totals at the end date
     (all holdings bought by then); TWR, IRR and the risk figures cover the period only.
     Money is rounded to 2 decimals, percentages to 2, ratios (Sharpe, Sortino, beta) to 4.
+    Every figure uses the whole daily series; only ``series`` is thinned to ``max_points`` for charts.
     """
     start, end = as_day(start), as_day(end)
     if end < start:
@@ -181,6 +188,7 @@ def performance_report(
     if benchmark_prices is not None:
         benchmark = _benchmark(benchmark_prices, returns, base or start, end, risk_free_annual, reasons)
 
+    chart, step = holdings.thin(window, max_points)
     return {
         "start": start,
         "end": end,
@@ -189,7 +197,8 @@ def performance_report(
         "value": cents(value),
         **figures,
         "allocation": allocation,
-        "series": holdings.series_points(window),
+        "series": holdings.series_points(chart),
+        "series_step": step,
         "benchmark": benchmark,
         "unpriced": unpriced,
         "definitions": dict(DEFINITIONS),

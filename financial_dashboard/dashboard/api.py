@@ -1,13 +1,14 @@
 """GET /api/dashboard: everything the start page shows, in one answer."""
-from flask import g
+from flask import current_app, g
 from marshmallow import fields
 
 from ..auth.tokens import api_login_required
 from ..common.openapi import api_doc
 from ..common.schemas import BaseSchema
 from ..goals.schemas import STATUSES
+from ..portfolios.figures_cache import cached_figures
 from ..portfolios.positions import Holdings
-from ..portfolios.schemas import PortfolioSummarySchema
+from ..portfolios.schemas import SERIES_STEP, DailySeries, PortfolioSummarySchema
 from . import bp, services
 
 
@@ -35,7 +36,9 @@ class DashboardSchema(BaseSchema):
                         metadata={"description": "Number of goals per status: " + ", ".join(STATUSES) + "."})
     movers = fields.List(fields.Nested(MoverSchema))
     allocation = fields.List(fields.Dict(), metadata={"description": "Value and % of the total by asset type."})
-    series = fields.List(fields.Dict(), metadata={"description": "Daily value and invested capital, all portfolios."})
+    series = DailySeries(metadata={"description": "Value and invested capital of all portfolios at each day's close, "
+                                               "thinned to at most 2,000 points (see series_step)."})
+    series_step = fields.String(metadata={"description": SERIES_STEP})
     notes = fields.List(fields.String())
 
 
@@ -43,6 +46,14 @@ class DashboardSchema(BaseSchema):
 @api_doc("dashboard", response=DashboardSchema)
 @api_login_required
 def dashboard():
-    """Net worth, invested, profit today and overall, goals by status, and the holdings that moved most."""
-    holdings = Holdings(g.user)  # loaded once for this request, shared by the goal plans and the figures
-    return DashboardSchema().dump(services.dashboard(holdings, services.goal_plans(g.user, holdings)))
+    """Net worth, invested, profit today and overall, goals by status, and the holdings that moved most.
+
+    Long histories give a thinned `series` (see `series_step`).
+    """
+    def compute(inputs):
+        holdings = Holdings(g.user, inputs)  # loaded once, shared by the goal plans and the figures
+        data = services.dashboard(holdings, services.goal_plans(g.user, holdings))
+        return current_app.json.response(DashboardSchema().dump(data)).get_data()  # cached as JSON text
+
+    body = cached_figures(g.user, "dashboard", {}, compute)
+    return current_app.response_class(body, mimetype="application/json")

@@ -31,6 +31,7 @@ def dashboard(holdings: Holdings, plans: list[tuple[Goal, dict]]) -> dict:
     items = list(holdings.summaries.values())
     totals = total(items)
     everything = holdings.all_positions()
+    series, step = value_series(everything, today)
     return {
         "as_of": today,
         "net_worth": round(totals["value"] + float(cash), 2),
@@ -44,6 +45,7 @@ def dashboard(holdings: Holdings, plans: list[tuple[Goal, dict]]) -> dict:
         "goals": statuses,
         "movers": movers(everything),
         "allocation": allocation_by_type(everything, today),
-        "series": value_series(everything, today),
+        "series": series,
+        "series_step": step,
         "notes": holdings.notes,
     }

@@ -3,6 +3,7 @@ from flask import render_template
 from flask_login import current_user
 
 from ..portfolios.charts import allocation_figure, value_figure
+from ..portfolios.figures_cache import cached_figures
 from ..portfolios.positions import Holdings
 from . import bp, services
 
@@ -11,8 +12,18 @@ from . import bp, services
 def index():
     if not current_user.is_authenticated:
         return render_template("dashboard/landing.html")
-    holdings = Holdings(current_user)  # loaded once for this request
-    goal_rows = services.goal_plans(current_user, holdings)  # planned once: the statuses and the goal rows
+    user = current_user._get_current_object()
+    page = cached_figures(user, "dashboard-page", {}, lambda inputs: _page(user, inputs))
+    return render_template("dashboard/index.html", **page)
+
+
+def _page(user, inputs) -> dict:
+    """What the page shows, as plain data that the per-user cache can keep (goals as id and title)."""
+    holdings = Holdings(user, inputs)  # loaded once for this request
+    goal_rows = services.goal_plans(user, holdings)  # planned once: the statuses and the goal rows
     data = services.dashboard(holdings, goal_rows)
-    figures = {"value": value_figure(data["series"]), "allocation": allocation_figure(data["allocation"], "type")}
-    return render_template("dashboard/index.html", data=data, goals=goal_rows, figures=figures)
+    series = data.pop("series")  # drawn into its figure; kept in the cache only once
+    figures = {"value": value_figure(series) if series else None,
+               "allocation": allocation_figure(data["allocation"], "type")}
+    goals = [({"id": goal.id, "title": goal.title}, plan) for goal, plan in goal_rows]
+    return {"data": data, "goals": goals, "figures": figures}

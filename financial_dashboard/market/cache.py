@@ -78,6 +78,12 @@ def splits(source: str, symbol: str) -> pd.Series | None:
     return cache.get(f"splits:{source}:{symbol}")
 
 
+def splits_many(source: str, symbols: list[str]) -> dict[str, pd.Series]:
+    """The cached split histories of several symbols, in one round trip (those cached only)."""
+    found = cache.get_many(*[f"splits:{source}:{symbol}" for symbol in symbols])
+    return {symbol: ratios for symbol, ratios in zip(symbols, found) if ratios is not None}
+
+
 def remember_splits(source: str, symbol: str, ratios: pd.Series) -> None:
     cache.set(f"splits:{source}:{symbol}", ratios, timeout=SPLITS_TTL_S)
 

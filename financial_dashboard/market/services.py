@@ -277,3 +277,14 @@ def splits_for(symbol: str, kind: str) -> tuple[pd.Series, str | None]:
     splits = splits if splits is not None else empty
     cache.remember_splits(source, symbol, splits)
     return splits, None
+
+
+def splits_for_many(pairs) -> dict[tuple[str, str], tuple[pd.Series, str | None]]:
+    """``splits_for`` of several (symbol, kind) pairs; the cached histories are read in one round trip
+    (a portfolio's cached figures check theirs on every hit)."""
+    cached = {}
+    symbols = sorted({symbol for symbol, kind in pairs if kind != "crypto"})
+    if symbols and hasattr(provider(source_for("stock")), "splits"):
+        cached = cache.splits_many(source_for("stock"), symbols)
+    return {(symbol, kind): (cached[symbol], None) if kind != "crypto" and symbol in cached
+            else splits_for(symbol, kind) for symbol, kind in pairs}

@@ -1,5 +1,5 @@
 """JSON routes for portfolios under /api/portfolios."""
-from flask import g
+from flask import current_app, g
 
 from ..analytics.holdings import total
 from ..auth.tokens import api_login_required
@@ -8,6 +8,7 @@ from ..common.api_schemas import page_schema
 from ..common.openapi import api_doc
 from ..common.schemas import PageQuerySchema
 from . import bp, services
+from .figures_cache import cached_figures
 from .performance import portfolio_performance
 from .positions import Holdings
 from .schemas import (
@@ -71,12 +72,20 @@ def performance(portfolio_id):
 
     Each figure comes with its definition in `definitions`; a figure that cannot be computed is null
     with the reason in `reasons`, never a made-up zero. `?benchmark=SPY` adds the benchmark's return
-    over the same period, beta and alpha. See README "Portfolio figures".
+    over the same period, beta and alpha. Long periods give a thinned `series` (see `series_step`); the
+    figures always use every day. See README "Portfolio figures".
     """
-    portfolio = services.get_portfolio(g.user, portfolio_id)
     args = query_args(PerformanceQuerySchema)
-    report = portfolio_performance(portfolio, args.get("from_"), args.get("to"), args.get("benchmark"))
-    return PerformanceSchema().dump(report)
+
+    def compute(inputs):
+        portfolio = services.get_portfolio(g.user, portfolio_id)  # a hit needs no check: keys are per user
+        report = portfolio_performance(portfolio, args.get("from_"), args.get("to"), args.get("benchmark"), inputs)
+        # Cached as JSON text: encoding thousands of series points again would cost more than the rest of a hit.
+        return current_app.json.response(PerformanceSchema().dump(report)).get_data()
+
+    question = {"portfolio": portfolio_id, "risk_free_pct": current_app.config["RISK_FREE_RATE_PCT"], **args}
+    body = cached_figures(g.user, "performance", question, compute)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.get("/api/portfolios/summary")

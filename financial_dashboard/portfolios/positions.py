@@ -13,6 +13,7 @@ from ..common import clock
 from ..extensions import db
 from ..market import services as market
 from ..prices.models import PriceHistory
+from .figures_cache import MarketInputs, cached_figures
 from .models import Portfolio
 from .services import portfolios_of
 
@@ -58,8 +59,12 @@ def sample_notes(assets) -> list[str]:
     return [f"Prices of {names[asset_id]} include {SAMPLE_LABELS[source]}." for asset_id, source in rows]
 
 
-def load_positions(portfolio_ids, with_splits=True) -> tuple[dict[int, list[AssetPosition]], list[str]]:
-    """Positions per portfolio in two queries (assets, then all their prices), plus cached split data."""
+def load_positions(portfolio_ids, with_splits=True, inputs=None) -> tuple[dict[int, list[AssetPosition]], list[str]]:
+    """Positions per portfolio in two queries (assets, then all their prices), plus cached split data.
+
+    ``inputs`` (a ``figures_cache.MarketInputs``) records the split histories read, for the per-user cache.
+    """
+    inputs = inputs or MarketInputs()
     positions: dict[int, list[AssetPosition]] = defaultdict(list)
     notes: list[str] = []
     if not portfolio_ids:
@@ -74,7 +79,7 @@ def load_positions(portfolio_ids, with_splits=True) -> tuple[dict[int, list[Asse
         if with_splits and asset.quantity is not None and asset.symbol:
             key = (asset.symbol, market.kind_of(asset.symbol, asset.type))
             if key not in split_histories:
-                found, note = market.splits_for(*key)
+                found, note = inputs.splits(*key)
                 split_histories[key] = price_series(found)
                 if note:
                     notes.append(note)
@@ -90,18 +95,23 @@ class Holdings:
     """One user's portfolios, their positions and price notes: loaded on first use, then kept.
 
     A route makes one per request and hands it to every service that values the user's holdings in that
-    request (goal plans, the dashboard), so they are loaded once. It lives only as long as the route's call:
+    request (goal plans, the dashboard), so they are loaded once; ``summaries`` alone are also kept in the
+    per-user cache. It lives only as long as the route's call:
     nothing is kept on ``g``, whose app context can outlive a request (the tests make many requests in one),
     so positions can leak neither into a later request nor to another user.
     """
 
-    def __init__(self, user):
+    def __init__(self, user, inputs=None):
         self.user = user
+        self.inputs = inputs  # a figures_cache.MarketInputs recording the market data read, or None
 
     @cached_property
     def _loaded(self) -> tuple[list[Portfolio], dict[int, list[AssetPosition]], list[str]]:
+        return self._load(self.inputs)
+
+    def _load(self, inputs) -> tuple[list[Portfolio], dict[int, list[AssetPosition]], list[str]]:
         portfolios = db.session.scalars(portfolios_of(self.user)).all()
-        positions, notes = load_positions([p.id for p in portfolios])
+        positions, notes = load_positions([p.id for p in portfolios], inputs=inputs)
         return portfolios, positions, notes
 
     @property
@@ -123,6 +133,16 @@ class Holdings:
 
     @cached_property
     def summaries(self) -> dict[int, dict]:
-        """Today's summary of each portfolio, keyed by id (goal plans, the dashboard, the portfolio list)."""
-        today = clock.today_utc()
-        return {p.id: {"id": p.id, "name": p.name, **summarize(self.positions[p.id], today)} for p in self.portfolios}
+        """Today's summary of each portfolio, keyed by id (goal plans, the dashboard, the portfolio list).
+
+        Inside a cached computation (made with ``inputs``) they come from the positions it loads; otherwise
+        through the per-user cache, so that listing goals funded by a portfolio values no holding on a hit.
+        """
+        if self.inputs is not None:
+            return _summarize(*self._loaded[:2])
+        return cached_figures(self.user, "summaries", {}, lambda inputs: _summarize(*self._load(inputs)[:2]))
+
+
+def _summarize(portfolios: list[Portfolio], positions: dict[int, list[AssetPosition]]) -> dict[int, dict]:
+    today = clock.today_utc()
+    return {p.id: {"id": p.id, "name": p.name, **summarize(positions[p.id], today)} for p in portfolios}

@@ -29,6 +29,11 @@ class PerformanceQuerySchema(DateRangeQuerySchema):
         "pattern": SYMBOL_OR_PAIR})  # what the market service then accepts
 
 
+SERIES_STEP = ("The spacing of `series`: `1d` (every day) when the period has at most 2,000 days, else `1w`, "
+               "`1mo`, `3mo` or `1y` (the last day of each, plus the first day and the days of the highest and "
+               "lowest value). Returns and risk always use every day.")
+
+
 class SeriesPointSchema(BaseSchema):
     date = fields.Date()
     value = fields.Float(allow_none=True)
@@ -72,7 +77,9 @@ class PerformanceSchema(BaseSchema):
     sharpe = fields.Float(allow_none=True)
     sortino = fields.Float(allow_none=True)
     allocation = fields.Dict(metadata={"description": "by_asset and by_type: value and % of the total."})
-    series = DailySeries()
+    series = DailySeries(metadata={"description": "Value and invested capital at each day's close, thinned to "
+                                               "at most 2,000 points for long periods (see series_step)."})
+    series_step = fields.String(metadata={"description": SERIES_STEP})
     benchmark = fields.Dict(allow_none=True, metadata={"description": "return_pct, beta, alpha_pct of ?benchmark=."})
     unpriced = fields.List(fields.Dict())
     notes = fields.List(fields.String())

@@ -184,3 +184,26 @@ def test_money_added_today_is_not_profit_today(api):
     assert (summary["total"]["value"], summary["total"]["invested"]) == (1520, 1500)
     assert summary["items"][0]["change_today"] == 20
     assert dashboard["profit_today"] == 20
+
+
+def test_a_history_since_1900_gives_a_bounded_dashboard_with_the_figures_of_every_day(api, app, monkeypatch):
+    stocks = portfolio(api, "Since 1900")
+    for i in range(20):
+        asset = {"name": f"Old {i}", "type": "stock", "amount_invested": "100", "purchase_date": "1900-01-02"}
+        asset_id = body_of(api.post(f"/api/portfolios/{stocks}/assets", json=asset), 201)["id"]
+        prices = [{"date": "1900-01-02", "price": "10"}, {"date": "1987-10-19", "price": "30"}, {"date": ago(1), "price": "90"}]
+        body_of(api.post(f"/api/assets/{asset_id}/prices", json=prices), 201)
+
+    response = api.get("/api/dashboard")
+    thinned = body_of(response)
+    assert len(response.data) < 150_000 and len(thinned["series"]) <= 2000  # every day: 46,000 points, 2.4 MB
+
+    from financial_dashboard.analytics import holdings  # the unthinned computation, without the per-user cache
+    monkeypatch.setattr(holdings, "thin", lambda frame, max_points=None: (frame, "1d"))
+    monkeypatch.setitem(app.config, "USER_CACHE_TTL_S", 0)
+    full = body_of(api.get("/api/dashboard"))
+
+    assert (thinned["series_step"], full["series_step"], len(full["series"])) == ("1mo", "1d", (TODAY - dt.date(1900, 1, 2)).days + 1)
+    assert {k: v for k, v in thinned.items() if k not in ("series", "series_step")} == \
+        {k: v for k, v in full.items() if k not in ("series", "series_step")}
+    assert thinned["series"][-1] == full["series"][-1] and thinned["series"][0] == full["series"][0]

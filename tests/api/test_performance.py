@@ -426,6 +426,12 @@ def portfolio_of(api, name, count):
     return portfolio
 
 
+@pytest.fixture
+def uncached(app, monkeypatch):
+    """The per-user cache off: these tests count the statements of the computation itself."""
+    monkeypatch.setitem(app.config, "USER_CACHE_TTL_S", 0)
+
+
 def statements_run_by(api, url):
     """SQL statements the request runs (its response checked), counted on the engine."""
     statements = []
@@ -443,7 +449,7 @@ def statements_run_by(api, url):
 
 
 @pytest.mark.parametrize("query", ["", "?benchmark=MSFT&from=2013-01-01&to=2013-03-01"])
-def test_performance_runs_as_many_sql_statements_for_10_assets_as_for_2(api, query):
+def test_performance_runs_as_many_sql_statements_for_10_assets_as_for_2(api, query, uncached):
     small, large = portfolio_of(api, "Small", 2), portfolio_of(api, "Large", 10)
     url = "/api/portfolios/{}/performance" + query
     statements_run_by(api, url.format(small))  # warm the split and bar caches
@@ -455,7 +461,7 @@ def test_performance_runs_as_many_sql_statements_for_10_assets_as_for_2(api, que
 
 
 @pytest.mark.parametrize("url", ["/api/portfolios/summary", "/api/dashboard"])
-def test_summary_and_dashboard_statements_do_not_grow_with_assets(api, url):
+def test_summary_and_dashboard_statements_do_not_grow_with_assets(api, url, uncached):
     portfolio_of(api, "Small", 2)
     statements_run_by(api, url)
     before = len(statements_run_by(api, url))
@@ -472,3 +478,65 @@ def test_no_figure_is_ever_nan_or_infinite(api, aapl):
         body = performance(api, aapl["portfolio"], query)
         numbers = [v for v in body.values() if isinstance(v, float)]
         assert all(math.isfinite(v) for v in numbers), query
+
+
+# --- long histories: a thinned series for charts, figures from every day ---
+
+CENTURY_PRICES = [("1900-01-02", "10"), ("1929-09-03", "80"), ("1932-07-08", "8"), ("1950-06-01", "50"),
+                  ("2000-03-10", "400"), ("2020-03-23", "150"), ("2024-01-02", "300")]
+
+
+@pytest.fixture
+def century(api):
+    """20 holdings bought on 1900-01-02, each with prices spread over 124 years (a crash and a peak)."""
+    portfolio = created(api.post("/api/portfolios", json={"name": "Since 1900"}))["id"]
+    for i in range(20):
+        asset = add_asset(api, portfolio, name=f"Old {i}", quantity="10", amount_invested="100",
+                          purchase_date="1900-01-02")
+        created(api.post(f"/api/assets/{asset}/prices",
+                         json=[{"date": d, "price": f"{float(p) * (1 + i / 100):.2f}"} for d, p in CENTURY_PRICES]))
+    return portfolio
+
+
+@pytest.fixture
+def every_day(app, monkeypatch):
+    """Switch the thinning (and the per-user cache holding thinned answers) off: the unthinned computation."""
+    from financial_dashboard.analytics import holdings
+
+    def switch():
+        monkeypatch.setattr(holdings, "thin", lambda frame, max_points=None: (frame, "1d"))
+        monkeypatch.setitem(app.config, "USER_CACHE_TTL_S", 0)
+
+    return switch
+
+
+def test_a_purchase_in_1900_gives_a_bounded_series_and_the_figures_of_every_day(api, century, every_day):
+    response = api.get(f"/api/portfolios/{century}/performance")
+    thinned = strict_json(response)
+    assert len(response.data) < 150_000  # every day since 1900: 46,000 points, 2.5 MB
+
+    every_day()
+    full = performance(api, century)
+    assert (thinned["series_step"], full["series_step"]) == ("1mo", "1d")
+    assert len(thinned["series"]) <= 2000 and len(full["series"]) > 45_000
+    figures = {key: value for key, value in full.items() if key not in ("series", "series_step")}
+    assert {key: thinned[key] for key in figures} == figures
+    # Each point kept is the day's own, and the chart starts, ends, peaks and bottoms where the data does.
+    days = {point["date"]: point for point in full["series"]}
+    assert all(days[point["date"]] == point for point in thinned["series"])
+    kept = [point["date"] for point in thinned["series"]]
+    assert kept == sorted(kept) and (kept[0], kept[-1]) == (full["series"][0]["date"], full["series"][-1]["date"])
+    values = [point["value"] for point in full["series"]]
+    assert max(values) in [p["value"] for p in thinned["series"]] and min(values) in [p["value"] for p in thinned["series"]]
+    # Besides the first day and the extremes: the last day of each month, once.
+    regular = [day(d) for d in kept[1:] if days[d]["value"] not in (max(values), min(values))]
+    assert len({(d.year, d.month) for d in regular}) == len(regular)
+    assert all((d + dt.timedelta(days=1)).day == 1 for d in regular[:-1])
+
+
+@pytest.mark.parametrize("query, step", [("?from=2019-01-01&to=2024-01-02", "1d"), ("?from=1990-01-01&to=2024-01-02", "1w")])
+def test_up_to_2000_days_stay_daily_and_longer_spans_are_weekly_first(api, century, query, step):
+    body = performance(api, century, query)
+
+    assert body["series_step"] == step and len(body["series"]) <= 2000
+    assert body["series"][-1]["date"] == "2024-01-02"

@@ -1,4 +1,5 @@
 """Configuration classes, read from the environment (every variable is documented in README.md)."""
+
 import json
 import os
 from datetime import timedelta
@@ -14,7 +15,7 @@ def database_url(url=None):
         return "sqlite:///financial_dashboard.db"
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -67,7 +68,6 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = int(_float("MARKET_CACHE_TTL_S", 20))
     # The market overview's symbols; empty: the bundled stocks and ETFs (plus every watchlist's symbols).
     MARKET_UNIVERSE = _csv(os.environ.get("MARKET_UNIVERSE", ""))
-
 
     # Portfolio performance and the dashboard are cached per user until that user's data changes; this
     # only bounds how long an answer may stay unused. 0 switches the per-user cache off.

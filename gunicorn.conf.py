@@ -8,6 +8,7 @@ the workers free. psycopg 3 (from 3.1.14), redis-py and requests cooperate with 
 Without a buffering proxy in front, this is the deployment that survives slow clients; behind one
 (nginx with proxy_request_buffering) any worker class would do.
 """
+
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"

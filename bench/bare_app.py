@@ -1,4 +1,5 @@
 """The baseline for bench/market.py: a bare Flask route answering a small JSON object."""
+
 from flask import Flask
 
 app = Flask(__name__)

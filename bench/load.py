@@ -10,6 +10,7 @@ The same mix then runs against a second server with the per-user cache off (USER
 same run, as the baseline. Prints requests/s, p50 and p99 of the whole mix and the errors (non-2xx answers
 and socket errors) of both; exits 1 unless the cached run has no error and a p99 under 500 ms.
 """
+
 import argparse
 import contextlib
 import html
@@ -103,6 +104,7 @@ end
 
 # --- HTTP helpers (standard library only) ---
 
+
 def call(base, method, path, body=None, headers=None, form=False):
     """(status, headers, text) of one request; JSON bodies unless ``form``."""
     headers = {"User-Agent": USER_AGENT, **(headers or {})}
@@ -149,8 +151,14 @@ def log_in(base, email) -> tuple[str, str]:
     cookies = cookies_of(headers)
     csrf = html.unescape(re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text).group(1))
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    status, headers, text = call(base, "POST", "/login", {"email": email, "password": PASSWORD, "csrf_token": csrf},
-                                 {"Cookie": cookie}, form=True)
+    status, headers, text = call(
+        base,
+        "POST",
+        "/login",
+        {"email": email, "password": PASSWORD, "csrf_token": csrf},
+        {"Cookie": cookie},
+        form=True,
+    )
     if status != 302:
         raise SystemExit(f"form login of {email} answered {status}: {text[:300]}")
     cookies.update(cookies_of(headers))
@@ -158,6 +166,7 @@ def log_in(base, email) -> tuple[str, str]:
 
 
 # --- the data ---
+
 
 def prepare(url, users) -> list[str]:
     """Migrate the database and create the users (in-process: registration is throttled); returns emails."""
@@ -182,25 +191,55 @@ def seed(base, token) -> int:
     """Through the API: a portfolio of 3 stocks synced from the sample prices and 3 goals; the portfolio's id."""
     portfolio = api(base, token, "POST", "/api/portfolios", {"name": "Long term"})["id"]
     for symbol, quantity, bought in HOLDINGS:
-        asset = api(base, token, "POST", f"/api/portfolios/{portfolio}/assets", {
-            "name": symbol, "type": "stock", "symbol": symbol, "quantity": quantity, "amount_invested": "2500",
-            "purchase_date": bought})["id"]
+        asset = api(
+            base,
+            token,
+            "POST",
+            f"/api/portfolios/{portfolio}/assets",
+            {
+                "name": symbol,
+                "type": "stock",
+                "symbol": symbol,
+                "quantity": quantity,
+                "amount_invested": "2500",
+                "purchase_date": bought,
+            },
+        )["id"]
         api(base, token, "POST", f"/api/assets/{asset}/prices/sync")
-    for title, target, savings, funded in (("Emergency fund", "10000", "2500", False), ("House", "80000", "0", True),
-                                           ("Holiday", "3000", "1200", False)):
-        api(base, token, "POST", "/api/goals", {"title": title, "target_amount": target, "current_savings": savings,
-                                                "target_date": "2030-06-30", **({"portfolio_id": portfolio} if funded else {})})
+    for title, target, savings, funded in (
+        ("Emergency fund", "10000", "2500", False),
+        ("House", "80000", "0", True),
+        ("Holiday", "3000", "1200", False),
+    ):
+        api(
+            base,
+            token,
+            "POST",
+            "/api/goals",
+            {
+                "title": title,
+                "target_amount": target,
+                "current_savings": savings,
+                "target_date": "2030-06-30",
+                **({"portfolio_id": portfolio} if funded else {}),
+            },
+        )
     return portfolio
 
 
 def check_mix(base, user) -> dict:
     """Each request of the mix answers 200 once (sizes for the report)."""
     sizes = {}
-    requests = {"stock": ("/api/stock/AAPL", {}), "goals": ("/api/goals", {"Authorization": f"Bearer {user['token']}"}),
-                "performance": (f"/api/portfolios/{user['portfolio']}/performance",
-                                {"Authorization": f"Bearer {user['token']}"}),
-                "dashboard": ("/api/dashboard", {"Authorization": f"Bearer {user['token']}"}),
-                "page": ("/", {"Cookie": user["cookie"]})}
+    requests = {
+        "stock": ("/api/stock/AAPL", {}),
+        "goals": ("/api/goals", {"Authorization": f"Bearer {user['token']}"}),
+        "performance": (
+            f"/api/portfolios/{user['portfolio']}/performance",
+            {"Authorization": f"Bearer {user['token']}"},
+        ),
+        "dashboard": ("/api/dashboard", {"Authorization": f"Bearer {user['token']}"}),
+        "page": ("/", {"Cookie": user["cookie"]}),
+    }
     for kind, (path, headers) in requests.items():
         status, _, text = call(base, "GET", path, headers=headers)
         if status != 200 or (kind == "page" and "Net worth" not in text):
@@ -211,26 +250,37 @@ def check_mix(base, user) -> dict:
 
 # --- load ---
 
+
 def lua(users) -> str:
     def quote(value):
         return json.dumps(str(value))
 
-    table = ", ".join(f"{{token = {quote(u['token'])}, cookie = {quote(u['cookie'])}, portfolio = {u['portfolio']}}}"
-                      for u in users)
+    table = ", ".join(
+        f"{{token = {quote(u['token'])}, cookie = {quote(u['cookie'])}, portfolio = {u['portfolio']}}}" for u in users
+    )
     mix = ", ".join(f"{{{quote(kind)}, {weight}}}" for kind, weight in MIX)
     return WRK_SCRIPT.format(users="{" + table + "}", mix="{" + mix + "}", agent=USER_AGENT)
 
 
 def run_wrk(base, script, seconds, threads, connections) -> dict:
-    result = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                             "-s", script, base + "/"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script, base + "/"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     out = {"statuses": {}, "kinds": {}}
     for line in result.stdout.splitlines():
         parts = line.split()
         if parts[:1] == ["BENCH"]:
             requests, duration, p50, p99, *socket = map(int, parts[1:])
-            out.update(requests=requests, rps=requests / (duration / 1e6), p50=p50 / 1000, p99=p99 / 1000,
-                       socket=socket[0] + socket[1] + socket[2] + socket[4])
+            out.update(
+                requests=requests,
+                rps=requests / (duration / 1e6),
+                p50=p50 / 1000,
+                p99=p99 / 1000,
+                socket=socket[0] + socket[1] + socket[2] + socket[4],
+            )
         elif parts[:1] in (["STATUS"], ["KIND"]):
             bucket = out["statuses" if parts[0] == "STATUS" else "kinds"]
             bucket[parts[1]] = bucket.get(parts[1], 0) + int(parts[2])
@@ -241,8 +291,13 @@ def run_wrk(base, script, seconds, threads, connections) -> dict:
 
 def measure(tmp, url, users, prefix, cache_ttl, args) -> dict:
     """One server (its own Redis key prefix), a warm-up, then the measured run."""
-    env = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix, "USER_CACHE_TTL_S": str(cache_ttl),
-           "SECRET_KEY": "bench-load", **pool_env(args)}
+    env = {
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": prefix,
+        "USER_CACHE_TTL_S": str(cache_ttl),
+        "SECRET_KEY": "bench-load",
+        **pool_env(args),
+    }
     script = tmp / "mix.lua"
     script.write_text(lua(users))
     with gunicorn(tmp, url, workers=args.workers, extra_env=env) as base:
@@ -301,27 +356,37 @@ def clean_redis(prefixes):
 def report(results, sizes, args) -> bool:
     cached, base = results["cached"], results.get("baseline")
     passed = cached["errors"] == 0 and cached["p99"] < TARGET_P99_MS
-    lines = [row("benchmark", "measured", "target", None).replace(" -", "  "), "-" * 84,
-             row("per-user cache on: requests/s", f"{cached['rps']:.0f}", "", None),
-             row("    p50 / p99 latency, whole mix", f"{cached['p50']:.1f} / {cached['p99']:.1f} ms",
-                 f"p99 < {TARGET_P99_MS}", cached["p99"] < TARGET_P99_MS),
-             row("    errors (non-2xx + socket)", f"{cached['non_2xx']} + {cached['socket']}", "0",
-                 cached["errors"] == 0),
-             row("    server CPU per request / CPUs it got", f"{cached['cpu_ms']:.1f} ms / {cached['cpus']:.2f}", "", None)]
+    lines = [
+        row("benchmark", "measured", "target", None).replace(" -", "  "),
+        "-" * 84,
+        row("per-user cache on: requests/s", f"{cached['rps']:.0f}", "", None),
+        row(
+            "    p50 / p99 latency, whole mix",
+            f"{cached['p50']:.1f} / {cached['p99']:.1f} ms",
+            f"p99 < {TARGET_P99_MS}",
+            cached["p99"] < TARGET_P99_MS,
+        ),
+        row("    errors (non-2xx + socket)", f"{cached['non_2xx']} + {cached['socket']}", "0", cached["errors"] == 0),
+        row("    server CPU per request / CPUs it got", f"{cached['cpu_ms']:.1f} ms / {cached['cpus']:.2f}", "", None),
+    ]
     if base:
-        lines += [row("per-user cache off (baseline): requests/s", f"{base['rps']:.0f}", "", None),
-                  row("    p50 / p99 latency, whole mix", f"{base['p50']:.1f} / {base['p99']:.1f} ms", "", None),
-                  row("    errors (non-2xx + socket)", f"{base['non_2xx']} + {base['socket']}", "", None),
-                  row("    server CPU per request / CPUs it got", f"{base['cpu_ms']:.1f} ms / {base['cpus']:.2f}", "", None),
-                  row("requests/s ratio on / off", f"{cached['rps'] / base['rps']:.1f}", "", None),
-                  row("p99 ratio off / on", f"{base['p99'] / cached['p99']:.1f}", "", None)]
+        lines += [
+            row("per-user cache off (baseline): requests/s", f"{base['rps']:.0f}", "", None),
+            row("    p50 / p99 latency, whole mix", f"{base['p50']:.1f} / {base['p99']:.1f} ms", "", None),
+            row("    errors (non-2xx + socket)", f"{base['non_2xx']} + {base['socket']}", "", None),
+            row("    server CPU per request / CPUs it got", f"{base['cpu_ms']:.1f} ms / {base['cpus']:.2f}", "", None),
+            row("requests/s ratio on / off", f"{cached['rps'] / base['rps']:.1f}", "", None),
+            row("p99 ratio off / on", f"{base['p99'] / cached['p99']:.1f}", "", None),
+        ]
     lines.append("mix (weight, answer size): " + ", ".join(f"{k} {w} ({sizes[k] / 1024:.0f} KB)" for k, w in MIX))
     lines.append("requests sent, cached run: " + ", ".join(f"{k} {n}" for k, n in sorted(cached["kinds"].items())))
     lines.append(f"statuses, cached run: {cached['statuses']}" + (f"; baseline: {base['statuses']}" if base else ""))
     lines.append(f"logins: {args.users} token + {args.users} form, once per user before the load")
-    lines.append(f"load: wrk -t{args.threads} -c{args.connections} -d{args.duration}s (after {args.warmup} s of "
-                 f"warm-up), {args.users} users, gunicorn.conf.py ({args.workers} gevent workers, {pool_env(args)}), PostgreSQL, "
-                 f"Redis; {os.cpu_count()} CPUs shared by all, load average {os.getloadavg()[0]:.1f} at the end")
+    lines.append(
+        f"load: wrk -t{args.threads} -c{args.connections} -d{args.duration}s (after {args.warmup} s of "
+        f"warm-up), {args.users} users, gunicorn.conf.py ({args.workers} gevent workers, {pool_env(args)}), PostgreSQL, "
+        f"Redis; {os.cpu_count()} CPUs shared by all, load average {os.getloadavg()[0]:.1f} at the end"
+    )
     print("\n".join(lines))
     return passed
 
@@ -347,8 +412,12 @@ def main():
         tmp = Path(tmp)
         emails = prepare(url, args.users)
         try:
-            with gunicorn(tmp, url, workers=args.workers, extra_env={"REDIS_URL": REDIS_URL, "SECRET_KEY": "bench-load",
-                                                                      "CACHE_KEY_PREFIX": prefixes["cached"]}) as base:
+            with gunicorn(
+                tmp,
+                url,
+                workers=args.workers,
+                extra_env={"REDIS_URL": REDIS_URL, "SECRET_KEY": "bench-load", "CACHE_KEY_PREFIX": prefixes["cached"]},
+            ) as base:
                 users = []
                 for email in emails:
                     token, cookie = log_in(base, email)

@@ -9,6 +9,7 @@
     check``'s work for 1,000 alerts over 100 symbols, in-process on a temporary SQLite database.
 Prints a table with the targets and PASS/FAIL; exits 1 when a target is missed.
 """
+
 import argparse
 import contextlib
 import math
@@ -43,6 +44,7 @@ end
 
 # --- (a) analytics ---
 
+
 def sample_frame(bars=BARS):
     from financial_dashboard.market.providers.sample_provider import SampleProvider
 
@@ -57,8 +59,7 @@ def ours(frame):
     from financial_dashboard.analytics.kpis import compute_kpis
 
     close = frame["close"]
-    return (compute_kpis(frame), moving_averages(close),
-            compute_indicators(close, ("rsi", "macd", "bollinger")))
+    return (compute_kpis(frame), moving_averages(close), compute_indicators(close, ("rsi", "macd", "bollinger")))
 
 
 def direct(frame):
@@ -70,20 +71,33 @@ def direct(frame):
     close = frame["close"]
     returns = close.pct_change() * 100
     volatility = returns.std()
-    kpis = {"latest_price": close.iloc[-1], "first_price": close.iloc[0],
-            "return_pct": (close.iloc[-1] - close.iloc[0]) * 100 / close.iloc[0],
-            "change": close.iloc[-1] - close.iloc[-2],
-            "change_pct": (close.iloc[-1] - close.iloc[-2]) * 100 / close.iloc[-2],
-            "high": frame["high"].max(), "low": frame["low"].min(), "volatility": volatility,
-            "annualized_volatility_pct": volatility * math.sqrt(252),
-            "max_drawdown_pct": ((close / close.cummax() - 1) * 100).min(),
-            "average_volume": frame["volume"].mean(), "bars": len(frame)}
+    kpis = {
+        "latest_price": close.iloc[-1],
+        "first_price": close.iloc[0],
+        "return_pct": (close.iloc[-1] - close.iloc[0]) * 100 / close.iloc[0],
+        "change": close.iloc[-1] - close.iloc[-2],
+        "change_pct": (close.iloc[-1] - close.iloc[-2]) * 100 / close.iloc[-2],
+        "high": frame["high"].max(),
+        "low": frame["low"].min(),
+        "volatility": volatility,
+        "annualized_volatility_pct": volatility * math.sqrt(252),
+        "max_drawdown_pct": ((close / close.cummax() - 1) * 100).min(),
+        "average_volume": frame["volume"].mean(),
+        "bars": len(frame),
+    }
     macd = MACD(close, window_slow=26, window_fast=12, window_sign=9)
     bands = BollingerBands(close, window=20, window_dev=2)
-    series = {"MA_20": SMAIndicator(close, 20).sma_indicator(), "MA_50": SMAIndicator(close, 50).sma_indicator(),
-              "RSI_14": RSIIndicator(close, 14).rsi(), "macd": macd.macd(), "signal": macd.macd_signal(),
-              "histogram": macd.macd_diff(), "middle": bands.bollinger_mavg(), "upper": bands.bollinger_hband(),
-              "lower": bands.bollinger_lband()}
+    series = {
+        "MA_20": SMAIndicator(close, 20).sma_indicator(),
+        "MA_50": SMAIndicator(close, 50).sma_indicator(),
+        "RSI_14": RSIIndicator(close, 14).rsi(),
+        "macd": macd.macd(),
+        "signal": macd.macd_signal(),
+        "histogram": macd.macd_diff(),
+        "middle": bands.bollinger_mavg(),
+        "upper": bands.bollinger_hband(),
+        "lower": bands.bollinger_lband(),
+    }
     return kpis, series
 
 
@@ -135,6 +149,7 @@ def payload_ms(runs):
 
 # --- (b) HTTP under gunicorn ---
 
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -160,9 +175,22 @@ def gunicorn(app, path, env, cwd, log, workers):
     """Serve `app` with gunicorn on a free loopback port; stopped (only this process) on exit."""
     port = free_port()
     with open(log, "ab") as output:
-        process = subprocess.Popen([str(BIN / "gunicorn"), app, "--workers", str(workers), "--bind",
-                                    f"127.0.0.1:{port}", "--log-level", "warning"],
-                                   cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                app,
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=cwd,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_until_up(f"http://127.0.0.1:{port}{path}", process, log)
         yield f"http://127.0.0.1:{port}{path}"
@@ -176,12 +204,21 @@ def gunicorn(app, path, env, cwd, log, workers):
 
 
 def load_wrk(url, seconds, threads, connections, script):
-    result = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script,
-                             url], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH "))
     requests, duration_us, p50_us, p95_us, errors = map(int, line.split()[1:])
-    return {"rps": requests / (duration_us / 1e6), "p50": p50_us / 1000, "p95": p95_us / 1000,
-            "requests": requests, "errors": errors}
+    return {
+        "rps": requests / (duration_us / 1e6),
+        "p50": p50_us / 1000,
+        "p95": p95_us / 1000,
+        "requests": requests,
+        "errors": errors,
+    }
 
 
 def load_python(url, seconds, threads, connections, script=None):
@@ -219,30 +256,50 @@ def load_python(url, seconds, threads, connections, script=None):
         worker.join()
     elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100)
-    return {"rps": len(latencies) / elapsed, "p50": cuts[49], "p95": cuts[94], "requests": len(latencies),
-            "errors": errors[0]}
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": cuts[49],
+        "p95": cuts[94],
+        "requests": len(latencies),
+        "errors": errors[0],
+    }
 
 
 def http(seconds, threads, connections, workers):
     use_wrk = shutil.which("wrk") is not None
     load = load_wrk if use_wrk else load_python
-    tool = (f"wrk -t{threads} -c{connections} -d{seconds}s" if use_wrk
-            else f"Python client, {connections} connections, {seconds} s")
+    tool = (
+        f"wrk -t{threads} -c{connections} -d{seconds}s"
+        if use_wrk
+        else f"Python client, {connections} connections, {seconds} s"
+    )
     with tempfile.TemporaryDirectory(prefix="fd-bench-") as tmp:
         tmp = Path(tmp)
         script = tmp / "report.lua"
         script.write_text(WRK_REPORT)
         log = tmp / "gunicorn.log"
         env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "FLASK_APP")}
-        env.update(APP_ENV="development", MARKET_DATA_SOURCE="sample", DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}",
-                   PYTHONPATH=str(ROOT))
-        upgrade = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                                 capture_output=True, text=True, check=False)
+        env.update(
+            APP_ENV="development",
+            MARKET_DATA_SOURCE="sample",
+            DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}",
+            PYTHONPATH=str(ROOT),
+        )
+        upgrade = subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if upgrade.returncode:
             raise SystemExit(f"flask db upgrade failed:\n{upgrade.stdout}{upgrade.stderr}")
         results = {}
-        with gunicorn("wsgi:app", API_PATH, env, ROOT, log, workers) as api, \
-                gunicorn("bare_app:app", BARE_PATH, env, ROOT / "bench", log, workers) as bare:
+        with (
+            gunicorn("wsgi:app", API_PATH, env, ROOT, log, workers) as api,
+            gunicorn("bare_app:app", BARE_PATH, env, ROOT / "bench", log, workers) as bare,
+        ):
             for name, url in (("api", api), ("bare", bare)):
                 # Warm both workers (each has its own in-process cache), then measure at once: the
                 # warm-up and the run together stay inside the API's 20-second cache window.
@@ -252,6 +309,7 @@ def http(seconds, threads, connections, workers):
 
 
 # --- report ---
+
 
 def row(label, measured, target, passed):
     verdict = "-" if passed is None else ("PASS" if passed else "FAIL")
@@ -271,12 +329,14 @@ def main():
 
     mine, theirs = analytics(args.runs)
     payload = payload_ms(args.runs)
-    lines = [row("benchmark", "measured", "target", None).replace(" -", "  "), "-" * 84,
-             row(f"(a) analytics, {BARS} daily bars, ours (median of {args.runs})", f"{mine:.2f} ms", "< 50 ms",
-                 mine < 50),
-             row("    ta + pandas called directly (median)", f"{theirs:.2f} ms", "", None),
-             row("    ratio ours / direct", f"{mine / theirs:.2f}", "<= 1.2", mine / theirs <= 1.2),
-             row("    market_payload, whole answer with 4 indicators", f"{payload:.2f} ms", "", None)]
+    lines = [
+        row("benchmark", "measured", "target", None).replace(" -", "  "),
+        "-" * 84,
+        row(f"(a) analytics, {BARS} daily bars, ours (median of {args.runs})", f"{mine:.2f} ms", "< 50 ms", mine < 50),
+        row("    ta + pandas called directly (median)", f"{theirs:.2f} ms", "", None),
+        row("    ratio ours / direct", f"{mine / theirs:.2f}", "<= 1.2", mine / theirs <= 1.2),
+        row("    market_payload, whole answer with 4 indicators", f"{payload:.2f} ms", "", None),
+    ]
     failed = not (mine < 50 and mine / theirs <= 1.2)
     if not args.skip_http:
         tool, results = http(args.duration, args.threads, args.connections, args.workers)
@@ -289,12 +349,18 @@ def main():
             row("    API latency p50", f"{api['p50']:.2f} ms", "", None),
             row("    API latency p95", f"{api['p95']:.2f} ms", "< 20 ms", api["p95"] < 20),
             row("    bare latency p50 / p95", f"{bare['p50']:.2f} / {bare['p95']:.2f} ms", "", None),
-            row("    errors (non-2xx, socket) API / bare", f"{api['errors']} / {bare['errors']}", "0",
-                api["errors"] == bare["errors"] == 0),
+            row(
+                "    errors (non-2xx, socket) API / bare",
+                f"{api['errors']} / {bare['errors']}",
+                "0",
+                api["errors"] == bare["errors"] == 0,
+            ),
         ]
         failed |= not (ratio >= 0.6 and api["p95"] < 20 and api["errors"] == bare["errors"] == 0)
-        lines.append(f"load: {tool}, gunicorn {args.workers} sync workers each, 127.0.0.1, "
-                     f"MARKET_DATA_SOURCE=sample, in-process cache; {os.cpu_count()} CPUs shared by all")
+        lines.append(
+            f"load: {tool}, gunicorn {args.workers} sync workers each, 127.0.0.1, "
+            f"MARKET_DATA_SOURCE=sample, in-process cache; {os.cpu_count()} CPUs shared by all"
+        )
     if not args.skip_watch:
         import market_watch
 

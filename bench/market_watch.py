@@ -4,6 +4,7 @@ Everything runs in one process on a temporary SQLite database with MARKET_DATA_S
 bundled symbols plus generated daily bars stored as CSV imports (source ``import``) for the others, so no
 network is involved. Requests go through the Flask test client (routing, validation, JSON encoding included).
 """
+
 import datetime as dt
 import statistics
 import tempfile
@@ -28,8 +29,15 @@ def _app(tmp):
 
     from financial_dashboard import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'watch.db'}", "MARKET_DATA_SOURCE": "sample",
-                      "SECRET_KEY": "bench", "TESTING": True, "CACHE_TYPE": "SimpleCache"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'watch.db'}",
+            "MARKET_DATA_SOURCE": "sample",
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "CACHE_TYPE": "SimpleCache",
+        }
+    )
     with app.app_context():
         upgrade()
     return app
@@ -115,10 +123,23 @@ def _measure(app, runs):
 
     user = auth.register_user({"email": "bench@example.com", "password": "bench password", "name": "Bench"})
     baseline = dt.datetime(2013, 2, 27, tzinfo=dt.UTC)
-    db.session.execute(sa.insert(Alert), [
-        {"user_id": user.id, "symbol": extra[n % 100], "kind": "stock", "condition": ("above", "below")[n % 2],
-         "target": 1 + n % 400, "active": True, "last_seen_at": baseline, "last_close": 200.0,
-         "created_at": baseline} for n in range(1000)])
+    db.session.execute(
+        sa.insert(Alert),
+        [
+            {
+                "user_id": user.id,
+                "symbol": extra[n % 100],
+                "kind": "stock",
+                "condition": ("above", "below")[n % 2],
+                "target": 1 + n % 400,
+                "active": True,
+                "last_seen_at": baseline,
+                "last_close": 200.0,
+                "created_at": baseline,
+            }
+            for n in range(1000)
+        ],
+    )
     db.session.commit()
     lookups = []
     original = latest.latest_bars_between

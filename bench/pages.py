@@ -10,6 +10,7 @@ with the browser cache and the server's 20-second market cache warm. A page with
 Prints median and p95 against the 1.5 s target with PASS/FAIL, and a breakdown of where the time
 of one load goes; exits 1 when a target is missed.
 """
+
 import argparse
 import datetime as dt
 import json
@@ -26,11 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # bench/market.py: serve on a free port and stop only that process afterwards.
-from market import gunicorn
+from market import gunicorn  # noqa: E402 (bench/ is put on the path just above)
 
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TARGET_MS = 1500
 EMAIL, PASSWORD = "bench@example.com", "bench password 1"
 PURCHASE_DATE = "2010-01-04"
@@ -56,8 +63,14 @@ NAVIGATION = """() => { const n = performance.getEntriesByType('navigation')[0];
 
 def environment(folder: Path) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "FLASK_APP", "DATABASE_URL")}
-    env.update(APP_ENV="development", MARKET_DATA_SOURCE="sample", SECRET_KEY="bench-pages", LOG_LEVEL="WARNING",
-               DATABASE_URL=f"sqlite:///{folder / 'bench.db'}", PYTHONPATH=str(ROOT))
+    env.update(
+        APP_ENV="development",
+        MARKET_DATA_SOURCE="sample",
+        SECRET_KEY="bench-pages",
+        LOG_LEVEL="WARNING",
+        DATABASE_URL=f"sqlite:///{folder / 'bench.db'}",
+        PYTHONPATH=str(ROOT),
+    )
     return env
 
 
@@ -82,14 +95,33 @@ def prepare_database(env: dict) -> int:
         upgrade()
         logging.disable(logging.NOTSET)
         user = auth.register_user({"email": EMAIL, "password": PASSWORD, "name": "Bench"})
-        goal = goals.create_goal(user, GoalSchema().load(
-            {"title": "House", "target_amount": "60000", "current_savings": "12000", "target_date": "2032-06-30",
-             "monthly_contribution": "500"}))
+        goal = goals.create_goal(
+            user,
+            GoalSchema().load(
+                {
+                    "title": "House",
+                    "target_amount": "60000",
+                    "current_savings": "12000",
+                    "target_date": "2032-06-30",
+                    "monthly_contribution": "500",
+                }
+            ),
+        )
         goals.add_contribution(goal, ContributionSchema().load({"amount": "500", "date": dt.date.today().isoformat()}))
         portfolio = portfolios.create_portfolio(user, PortfolioSchema().load({"name": "Long term"}))
-        asset = assets.create_asset(portfolio, AssetSchema().load(
-            {"name": "Apple", "type": "stock", "symbol": "AAPL", "quantity": "10", "amount_invested": "2140",
-             "purchase_date": PURCHASE_DATE}))
+        asset = assets.create_asset(
+            portfolio,
+            AssetSchema().load(
+                {
+                    "name": "Apple",
+                    "type": "stock",
+                    "symbol": "AAPL",
+                    "quantity": "10",
+                    "amount_invested": "2140",
+                    "purchase_date": PURCHASE_DATE,
+                }
+            ),
+        )
         return prices.sync_from_market(asset)["created"]
 
 
@@ -141,11 +173,16 @@ class Browser:
     def profile(self, url) -> dict:
         """One warm load under Chrome's tracer: main-thread time in plotly.js compile/evaluation and in drawing."""
         self.load(url)
-        self.browser.start_tracing(page=self.page, categories=["devtools.timeline", "v8", "disabled-by-default-v8.compile"])
+        self.browser.start_tracing(
+            page=self.page, categories=["devtools.timeline", "v8", "disabled-by-default-v8.compile"]
+        )
         self.load(url)
         events = json.loads(self.browser.stop_tracing())["traceEvents"]
-        totals = {"plotly.js compile + evaluate": 0.0, "chart scripts (figure parse + newPlot)": 0.0,
-                  "layout + paint": 0.0}
+        totals = {
+            "plotly.js compile + evaluate": 0.0,
+            "chart scripts (figure parse + newPlot)": 0.0,
+            "layout + paint": 0.0,
+        }
         for event in events:
             if event.get("ph") != "X" or "dur" not in event:
                 continue
@@ -184,8 +221,10 @@ def main():
         tmp = Path(tmp)
         env = environment(tmp)
         synced = prepare_database(env)
-        with gunicorn("wsgi:app", "/", env, ROOT, tmp / "gunicorn.log", args.workers) as url, \
-                sync_playwright() as playwright:
+        with (
+            gunicorn("wsgi:app", "/", env, ROOT, tmp / "gunicorn.log", args.workers) as url,
+            sync_playwright() as playwright,
+        ):
             base = url.rstrip("/")
             browser = Browser(playwright, base)
             try:
@@ -208,26 +247,39 @@ def main():
 
     lines = [row("page (ms from navigation start)", "median / p95", "target", None).rstrip(), "-" * 92]
     failed = False
-    for label, loads, target in (("baseline: /market, no chart (load event)", baseline, None),
-                                 ("(a) dashboard: charts drawn", dashboard, TARGET_MS),
-                                 (f"(b) market, {bars}-bar candlestick + panels: charts drawn", market, TARGET_MS)):
+    for label, loads, target in (
+        ("baseline: /market, no chart (load event)", baseline, None),
+        ("(a) dashboard: charts drawn", dashboard, TARGET_MS),
+        (f"(b) market, {bars}-bar candlestick + panels: charts drawn", market, TARGET_MS),
+    ):
         ready = [load["ready"] for load in loads]
         median, p95 = statistics.median(ready), percentile(ready, 95)
         passed = None if target is None else p95 < target
         failed |= passed is False
         lines.append(row(label, f"{median:.0f} / {p95:.0f}", f"< {target}" if target else "", passed))
-        lines.append(row("    HTML received (median)", f"{statistics.median(l['response'] for l in loads):.0f}", "", None))
+        lines.append(
+            row("    HTML received (median)", f"{statistics.median(load['response'] for load in loads):.0f}", "", None)
+        )
     lines.append(row("for information: first dashboard load, plotly.js not cached", f"{cold:.0f}", "", None))
     lines.append(row("no request left 127.0.0.1", f"{len(browser.outside)} outside", "0", not browser.outside))
     failed |= bool(browser.outside)
-    lines += ["", (f"sizes: plotly.min.js {plotly_size / 1e6:.2f} MB (cached after the first load); figure JSON "
-                   + ", ".join(f"{name} {size / 1e3:.0f} kB" for name, size in dashboard_sizes + market_sizes)),
-              "one traced warm load, main-thread ms: " + "; ".join(
-                  f"{page}: " + ", ".join(f"{k} {v:.0f}" for k, v in totals.items()) for page, totals in profiles.items()),
-              (f"setup: gunicorn {args.workers} sync workers, 127.0.0.1, MARKET_DATA_SOURCE=sample, SQLite; "
-               f"{synced} AAPL prices synced since {PURCHASE_DATE}; {args.runs} loads after {args.warmup} warm-up "
-               f"loads per page; Chromium {CHROMIUM}, 1280x900; {os.cpu_count()} CPUs shared by server and browser; "
-               "pass = p95 under target")]
+    lines += [
+        "",
+        (
+            f"sizes: plotly.min.js {plotly_size / 1e6:.2f} MB (cached after the first load); figure JSON "
+            + ", ".join(f"{name} {size / 1e3:.0f} kB" for name, size in dashboard_sizes + market_sizes)
+        ),
+        "one traced warm load, main-thread ms: "
+        + "; ".join(
+            f"{page}: " + ", ".join(f"{k} {v:.0f}" for k, v in totals.items()) for page, totals in profiles.items()
+        ),
+        (
+            f"setup: gunicorn {args.workers} sync workers, 127.0.0.1, MARKET_DATA_SOURCE=sample, SQLite; "
+            f"{synced} AAPL prices synced since {PURCHASE_DATE}; {args.runs} loads after {args.warmup} warm-up "
+            f"loads per page; Chromium {CHROMIUM}, 1280x900; {os.cpu_count()} CPUs shared by server and browser; "
+            "pass = p95 under target"
+        ),
+    ]
     print("\n".join(lines))
     return 1 if failed else 0
 

@@ -8,6 +8,7 @@ run, and counts the SQL statements of one performance request for 50 assets and 
 Prints a table with the targets and PASS/FAIL; exits 1 when a target is missed.
 ``--profile`` prints where the time of one performance request goes (needs pyinstrument).
 """
+
 import argparse
 import contextlib
 import datetime as dt
@@ -73,8 +74,9 @@ def build(url, assets, prices):
     from financial_dashboard.prices.models import PriceHistory
 
     # The per-user cache off: this measures computing the figures, not serving them again (bench/load.py does).
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
-                      "USER_CACHE_TTL_S": 0})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING", "USER_CACHE_TTL_S": 0}
+    )
     rng = np.random.default_rng(42)
     days = np.busday_offset(np.datetime64(dt.date.today(), "D"), -np.arange(prices, 0, -1), roll="backward")
     with app.app_context():
@@ -82,8 +84,9 @@ def build(url, assets, prices):
         with contextlib.redirect_stderr(io.StringIO()):
             upgrade()
         logging.getLogger("alembic").setLevel(logging.WARNING)
-        user = auth.register_user({"email": "bench@example.com", "password": "correct horse battery",
-                                   "name": "Bench", "monthly_income": 4000})
+        user = auth.register_user(
+            {"email": "bench@example.com", "password": "correct horse battery", "name": "Bench", "monthly_income": 4000}
+        )
         _, token = auth.issue_token(user, app.config["API_TOKEN_TTL"])
         ids = {}
         for name, count in (("large", assets), ("small", 2)):
@@ -95,15 +98,25 @@ def build(url, assets, prices):
                 # Purchases spread over the first year, so the period has money added mid-way; every other
                 # holding has a quantity and a symbol (split-adjusted), the rest an amount only.
                 bought = days[int(i * 250 / max(count, 1))].astype(dt.date)
-                asset = Asset(portfolio_id=portfolio.id, name=f"Holding {i}", type=("stock", "fund", "etf")[i % 3],
-                              symbol=SYMBOLS[i % 4] if i % 2 == 0 else None,
-                              quantity=10 if i % 2 == 0 else None, amount_invested=1000 + i, purchase_date=bought)
+                asset = Asset(
+                    portfolio_id=portfolio.id,
+                    name=f"Holding {i}",
+                    type=("stock", "fund", "etf")[i % 3],
+                    symbol=SYMBOLS[i % 4] if i % 2 == 0 else None,
+                    quantity=10 if i % 2 == 0 else None,
+                    amount_invested=1000 + i,
+                    purchase_date=bought,
+                )
                 db.session.add(asset)
                 db.session.flush()
                 walk = 100 * np.exp(np.cumsum(rng.normal(0.0003, 0.015, prices)))
-                db.session.execute(sa.insert(PriceHistory), [
-                    {"asset_id": asset.id, "date": day.astype(dt.date), "price": round(float(p), 4)}
-                    for day, p in zip(days, walk)])
+                db.session.execute(
+                    sa.insert(PriceHistory),
+                    [
+                        {"asset_id": asset.id, "date": day.astype(dt.date), "price": round(float(p), 4)}
+                        for day, p in zip(days, walk, strict=False)
+                    ],
+                )
         db.session.commit()
     return app, token, ids
 
@@ -155,10 +168,15 @@ def measure(label, url, args):
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     performance = f"/api/portfolios/{ids['large']}/performance"
-    (wall, cpu), (baseline, _) = (timed(client, performance, headers, args.runs),
-                                  timed(client, f"/api/portfolios/{ids['large']}", headers, args.runs))
+    (wall, cpu), (baseline, _) = (
+        timed(client, performance, headers, args.runs),
+        timed(client, f"/api/portfolios/{ids['large']}", headers, args.runs),
+    )
     result = {
-        "label": label, "performance": wall, "cpu": cpu, "baseline": baseline,
+        "label": label,
+        "performance": wall,
+        "cpu": cpu,
+        "baseline": baseline,
         "benchmark": timed(client, performance + "?benchmark=MSFT", headers, args.runs)[0],
         "statements": statements(app, client, performance, headers),
         "statements_small": statements(app, client, f"/api/portfolios/{ids['small']}/performance", headers),
@@ -201,17 +219,27 @@ def report(results, args):
         name = f"[{r['label']}] GET /performance, {args.assets} assets x {args.prices} prices"
         lines += [
             row(name, f"{perf:.1f} ms", f"< {TARGET_MS} ms", "PASS" if fast else "FAIL"),
-            row(f"    p95 of {args.runs} runs (series of {r['series_days']} points)", f"{p95(r['performance']):.1f} ms",
-                "", ""),
+            row(
+                f"    p95 of {args.runs} runs (series of {r['series_days']} points)",
+                f"{p95(r['performance']):.1f} ms",
+                "",
+                "",
+            ),
             row("    CPU time of the request (median)", f"{statistics.median(r['cpu']):.1f} ms", "", ""),
             row("    with ?benchmark=MSFT (median)", f"{statistics.median(r['benchmark']):.1f} ms", "", ""),
             row("    baseline GET /api/portfolios/<id> (median)", f"{base:.2f} ms", "", ""),
             row("    ratio performance / baseline", f"{perf / base:.0f}x", "", ""),
-            row(f"    SQL statements, {args.assets} assets / 2 assets", f"{r['statements']} / {r['statements_small']}",
-                "equal", "PASS" if flat else "FAIL"),
+            row(
+                f"    SQL statements, {args.assets} assets / 2 assets",
+                f"{r['statements']} / {r['statements_small']}",
+                "equal",
+                "PASS" if flat else "FAIL",
+            ),
         ]
-    lines.append(f"Flask test client in-process, MARKET_DATA_SOURCE=sample, {args.runs} timed runs after 3 warm-up; "
-                 f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    lines.append(
+        f"Flask test client in-process, MARKET_DATA_SOURCE=sample, {args.runs} timed runs after 3 warm-up; "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
     print("\n".join(lines))
     return failed
 

@@ -14,6 +14,7 @@ Each path writes 25,000 new dates, then replaces the same 25,000 with other pric
 a 1,000-row list is the baseline that shows whether the time grows in proportion to the rows. Prints a
 table with the targets and PASS/FAIL; exits 1 when a target is missed. ``--rows``, ``--skip-before``.
 """
+
 import argparse
 import collections
 import contextlib
@@ -30,7 +31,7 @@ os.environ.setdefault("APP_ENV", "testing")
 
 from bench.portfolio import postgres_database, sqlite_database  # noqa: E402
 
-TARGET_S = 3.0        # 25,000 rows end to end (validation, write, answer) on one worker
+TARGET_S = 3.0  # 25,000 rows end to end (validation, write, answer) on one worker
 TARGET_SCALING = 0.5  # rows/s at 25,000 rows at least half of rows/s at 1,000: the time grows with the rows
 TARGET_SPEEDUP = 3.0  # after against before, same rows, same database, same run
 
@@ -85,14 +86,19 @@ def build(url):
 
 def price_list(count, cents):
     first = dt.date(1930, 1, 1)
-    return [{"date": (first + dt.timedelta(days=n)).isoformat(), "price": f"{100 + n % 97}.{cents:02}"}
-            for n in range(count)]
+    return [
+        {"date": (first + dt.timedelta(days=n)).isoformat(), "price": f"{100 + n % 97}.{cents:02}"}
+        for n in range(count)
+    ]
 
 
 def post_prices(client, headers, portfolio, rows_list):
     """Time each list of ``rows_list`` posted in turn to one new asset; returns [(seconds, created, updated)]."""
-    asset = client.post(f"/api/portfolios/{portfolio}/assets", headers=headers, json={
-        "name": "Bench", "type": "stock", "amount_invested": "1", "purchase_date": "2000-01-03"}).json["id"]
+    asset = client.post(
+        f"/api/portfolios/{portfolio}/assets",
+        headers=headers,
+        json={"name": "Bench", "type": "stock", "amount_invested": "1", "purchase_date": "2000-01-03"},
+    ).json["id"]
     results = []
     for rows in rows_list:
         start = time.perf_counter()
@@ -116,8 +122,9 @@ def measure(label, url, args):
         try:
             result[name] = post_prices(client, headers, portfolio, [new, replaced])
             # The best of three, so that one slow request (a checkpoint, another process) does not flatter the ratio.
-            result[name + " baseline"] = min(post_prices(client, headers, portfolio, [price_list(1000, 25)])[0]
-                                             for _ in range(3))
+            result[name + " baseline"] = min(
+                post_prices(client, headers, portfolio, [price_list(1000, 25)])[0] for _ in range(3)
+            )
         finally:
             services.upsert_prices = services_upsert
         counts = [(created, updated) for _, created, updated in result[name]]
@@ -142,13 +149,25 @@ def report(results, args):
         scaling = (args.rows / new_s) / (1000 / baseline_s)
         failed |= not (max(new_s, replace_s) < TARGET_S and scaling >= TARGET_SCALING)
         lines += [
-            row(f"[{r['label']}] after: {args.rows:,} new dates", f"{new_s:.2f} s", f"< {TARGET_S:.0f} s",
-                "PASS" if new_s < TARGET_S else "FAIL"),
-            row(f"[{r['label']}] after: {args.rows:,} dates replaced", f"{replace_s:.2f} s", f"< {TARGET_S:.0f} s",
-                "PASS" if replace_s < TARGET_S else "FAIL"),
-            row(f"[{r['label']}] after: rows/s at {args.rows:,} vs at 1,000 "
-                f"({args.rows / new_s:,.0f} vs {1000 / baseline_s:,.0f})", f"{scaling:.2f}x",
-                f">= {TARGET_SCALING}x", "PASS" if scaling >= TARGET_SCALING else "FAIL"),
+            row(
+                f"[{r['label']}] after: {args.rows:,} new dates",
+                f"{new_s:.2f} s",
+                f"< {TARGET_S:.0f} s",
+                "PASS" if new_s < TARGET_S else "FAIL",
+            ),
+            row(
+                f"[{r['label']}] after: {args.rows:,} dates replaced",
+                f"{replace_s:.2f} s",
+                f"< {TARGET_S:.0f} s",
+                "PASS" if replace_s < TARGET_S else "FAIL",
+            ),
+            row(
+                f"[{r['label']}] after: rows/s at {args.rows:,} vs at 1,000 "
+                f"({args.rows / new_s:,.0f} vs {1000 / baseline_s:,.0f})",
+                f"{scaling:.2f}x",
+                f">= {TARGET_SCALING}x",
+                "PASS" if scaling >= TARGET_SCALING else "FAIL",
+            ),
         ]
         if "before" in r:
             (old_new_s, _, _), (old_replace_s, _, _) = r["before"]
@@ -157,9 +176,12 @@ def report(results, args):
             lines += [
                 row(f"[{r['label']}] before: {args.rows:,} new dates", f"{old_new_s:.2f} s", "", "(info)"),
                 row(f"[{r['label']}] before: {args.rows:,} dates replaced", f"{old_replace_s:.2f} s", "", "(info)"),
-                row(f"[{r['label']}] speed-up after/before: new, replaced",
-                    f"{old_new_s / new_s:.1f}x, {old_replace_s / replace_s:.1f}x", f">= {TARGET_SPEEDUP:.0f}x",
-                    "PASS" if speedup >= TARGET_SPEEDUP else "FAIL"),
+                row(
+                    f"[{r['label']}] speed-up after/before: new, replaced",
+                    f"{old_new_s / new_s:.1f}x, {old_replace_s / replace_s:.1f}x",
+                    f">= {TARGET_SPEEDUP:.0f}x",
+                    "PASS" if speedup >= TARGET_SPEEDUP else "FAIL",
+                ),
             ]
     print("\n".join(lines))
     return failed

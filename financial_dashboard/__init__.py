@@ -1,4 +1,5 @@
 """financial_dashboard: a self-hosted personal finance and market dashboard (Flask app factory)."""
+
 import os
 
 from flask import Flask
@@ -13,8 +14,12 @@ API_DESCRIPTION = (
 
 def create_app(config=None):
     """Build the app. ``config``: a config class, a name (development, testing, production) or a dict."""
-    app = Flask(__name__, instance_path=os.path.join(ROOT, "instance"),
-                template_folder=os.path.join(ROOT, "templates"), static_folder=os.path.join(ROOT, "static"))
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(ROOT, "instance"),
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
     load_config(app, config)
     configure_logging(app)
     register_json(app)
@@ -78,8 +83,9 @@ def register_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
     cache.init_app(app)
-    cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
-                  expose_headers=["Location", "Retry-After"])
+    cors.init_app(
+        app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}}, expose_headers=["Location", "Retry-After"]
+    )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -108,8 +114,20 @@ def register_blueprints(app):
         watchlists,
     )
 
-    for module in (health, dashboard, auth, goals, portfolios, assets, prices, market, predictions, watchlists,
-                   signals, alerts):
+    for module in (
+        health,
+        dashboard,
+        auth,
+        goals,
+        portfolios,
+        assets,
+        prices,
+        market,
+        predictions,
+        watchlists,
+        signals,
+        alerts,
+    ):
         app.register_blueprint(module.bp)
     exempt_api_from_csrf(app)
 
@@ -149,8 +167,11 @@ def register_templates(app):
 
     @app.context_processor
     def layout():
-        return {"nav": nav_items(app, current_user.is_authenticated),
-                "market_source": app.config["MARKET_DATA_SOURCE"], "ccxt_exchange": app.config["CCXT_EXCHANGE"]}
+        return {
+            "nav": nav_items(app, current_user.is_authenticated),
+            "market_source": app.config["MARKET_DATA_SOURCE"],
+            "ccxt_exchange": app.config["CCXT_EXCHANGE"],
+        }
 
     @app.get("/vendor/plotly.min.js")
     def plotly_js():
@@ -180,8 +201,12 @@ def register_apidocs(app):
 
     # flasgger serves the spec; the UI is a current Swagger UI vendored in static/ (flasgger's own
     # loads fonts from Google and an old jQuery, and reads a spec URL from the query string).
-    app.config["SWAGGER"] = {"title": "financial_dashboard API", "swagger_ui": False,
-                             "specs": [{"endpoint": "apispec", "route": "/apispec.json"}]}
+    app.config["SWAGGER"] = {
+        "title": "financial_dashboard API",
+        "swagger_ui": False,
+        "specs": [{"endpoint": "apispec", "route": "/apispec.json"}],
+    }
+
     def spec():
         return build_spec(app, "financial_dashboard API", "1.0", API_DESCRIPTION)
 

@@ -6,6 +6,7 @@ Under ``/api`` every 4xx and 5xx is JSON of one shape::
 
 Elsewhere errors render the HTML error page.
 """
+
 import logging
 import sqlite3
 
@@ -95,7 +96,7 @@ def error_response(code, description=None, fields=None, headers=None):
     if wants_json():
         response = jsonify(error_body(code, message, description, fields))
     else:
-        template = "errors/%d.html" % code if code in (403, 404, 500, 503) else "errors/error.html"
+        template = f"errors/{code}.html" if code in (403, 404, 500, 503) else "errors/error.html"
         try:
             response = render_template(template, code=code, message=message, description=description)
         except Exception:  # the error page itself failed: answer plainly rather than not at all
@@ -169,12 +170,16 @@ def handle_database_error(error: sa.exc.SQLAlchemyError):
     except sa.exc.SQLAlchemyError:
         pass  # the connection is gone; the session starts afresh with the next request
     # The driver's own message only: the SQL and its parameters (an e-mail, a token hash) stay out of the log.
-    log.warning("Database unavailable on %s %s: %s", request.method, request.path,
-                getattr(error, "orig", None) or error)
+    log.warning(
+        "Database unavailable on %s %s: %s", request.method, request.path, getattr(error, "orig", None) or error
+    )
     # The error page must not ask the database who is signed in (that is what just failed).
     g._login_user = login_manager.anonymous_user()
-    return error_response(503, "The database is unavailable or too slow to answer. Please try again shortly.",
-                          headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)})
+    return error_response(
+        503,
+        "The database is unavailable or too slow to answer. Please try again shortly.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+    )
 
 
 def register_errors(app: Flask):

@@ -1,4 +1,5 @@
 """Every Flask extension the app uses, created unbound here and initialised in the app factory."""
+
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_caching import Cache

@@ -1,4 +1,5 @@
 """GET /health: is the app up, can it reach its database, and is its cache answering."""
+
 import logging
 
 import sqlalchemy as sa
@@ -16,18 +17,31 @@ log = logging.getLogger(__name__)
 
 
 class HealthSchema(Schema):
-    status = fields.String(required=True, validate=OneOf(["ok", "degraded", "error"]),
-                           metadata={"description": "error: the database is unreachable (503); degraded: the "
-                                                    "cache is, and the app answers without it (200)."})
+    status = fields.String(
+        required=True,
+        validate=OneOf(["ok", "degraded", "error"]),
+        metadata={
+            "description": "error: the database is unreachable (503); degraded: the "
+            "cache is, and the app answers without it (200)."
+        },
+    )
     database = fields.String(required=True, validate=OneOf(["ok", "unreachable"]))
-    cache = fields.String(required=True, validate=OneOf(["ok", "degraded", "none"]),
-                          metadata={"description": "none: no Redis configured (each process caches for itself)."})
+    cache = fields.String(
+        required=True,
+        validate=OneOf(["ok", "degraded", "none"]),
+        metadata={"description": "none: no Redis configured (each process caches for itself)."},
+    )
 
 
 @bp.get("/health")
-@api_doc("health", auth=False, response=HealthSchema,
-         responses={503: {"description": "The database is unreachable (status error).",
-                          "schema": {"$ref": "#/definitions/Health"}}})
+@api_doc(
+    "health",
+    auth=False,
+    response=HealthSchema,
+    responses={
+        503: {"description": "The database is unreachable (status error).", "schema": {"$ref": "#/definitions/Health"}}
+    },
+)
 def health():
     """Liveness, database and cache check for load balancers and uptime monitors.
 

@@ -4,6 +4,7 @@ Every record carries ``request_id`` (from a sane incoming ``X-Request-ID`` or a 
 sent back in the ``X-Request-ID`` answer header, so a user's report can be matched to the server's lines.
 Request bodies, headers and query strings are never logged: passwords and tokens travel only there.
 """
+
 import logging
 import re
 import time
@@ -36,8 +37,11 @@ def _formatter(json_logs: bool) -> logging.Formatter:
         return logging.Formatter(TEXT_FORMAT)
     from pythonjsonlogger.json import JsonFormatter
 
-    return JsonFormatter("%(levelname)s %(name)s %(message)s %(request_id)s",
-                         rename_fields={"levelname": "level", "name": "logger"}, timestamp=True)
+    return JsonFormatter(
+        "%(levelname)s %(name)s %(message)s %(request_id)s",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp=True,
+    )
 
 
 def configure_logging(app: Flask):
@@ -72,6 +76,11 @@ def _finish(response):
     response.headers["X-Request-ID"] = g.request_id
     if not request.path.startswith(("/static/", "/vendor/")):
         # The path only: query strings and bodies may carry what must not be logged.
-        request_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code,
-                         (time.perf_counter() - g.request_started) * 1000)
+        request_log.info(
+            "%s %s %s %.1fms",
+            request.method,
+            request.path,
+            response.status_code,
+            (time.perf_counter() - g.request_started) * 1000,
+        )
     return response

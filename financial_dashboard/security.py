@@ -4,23 +4,26 @@ A small after-request hook rather than Flask-Talisman: the policy is one fixed s
 scripts anywhere, so no nonces), and Talisman's HTTPS redirect and cookie handling would duplicate what
 the config and the PaaS's proxy already do.
 """
+
 from flask import Flask, request
 
 # Scripts and styles from the app only. Plotly sets inline styles on the charts it draws (and Bootstrap's
 # progress bars take a width), so styles allow 'unsafe-inline'; scripts never do. Chart downloads are
 # data: and blob: images.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 HSTS = "max-age=31536000; includeSubDomains"
 
 

@@ -4,6 +4,7 @@ Every test that uses ``app`` runs twice, once per database. PostgreSQL tests get
 created for the run and dropped after it; when the server is unreachable they are skipped, except
 under CI (``CI=true``) where that is an error.
 """
+
 import contextlib
 import os
 import uuid
@@ -186,6 +187,7 @@ def today():
 
 # --- Shared by the issue-2 API suite (tests/api, tests/test_*.py) ---
 
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch):
     """Real password hashing, but PBKDF2 with one round instead of scrypt's deliberate ~0.1 s per call.
@@ -199,8 +201,7 @@ def fast_password_hashing(monkeypatch):
 
     from financial_dashboard.auth import models
 
-    monkeypatch.setattr(models, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1"))
+    monkeypatch.setattr(models, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1"))
 
 
 @pytest.fixture
@@ -230,17 +231,48 @@ def seed():
             assert response.status_code == 201, response.get_data(as_text=True)
             return response.json
 
-        goal = created(api.post("/api/goals", json={
-            "title": "House", "target_amount": "50000.00", "current_savings": "1234.56", "target_date": "2030-06-30"}))
+        goal = created(
+            api.post(
+                "/api/goals",
+                json={
+                    "title": "House",
+                    "target_amount": "50000.00",
+                    "current_savings": "1234.56",
+                    "target_date": "2030-06-30",
+                },
+            )
+        )
         portfolio = created(api.post("/api/portfolios", json={"name": portfolio_name}))
-        asset = created(api.post(f"/api/portfolios/{portfolio['id']}/assets", json={
-            "name": "Apple", "type": "stock", "symbol": "AAPL", "quantity": "10",
-            "amount_invested": "1500.00", "purchase_date": "2024-01-02"}))
-        prices = created(api.post(f"/api/assets/{asset['id']}/prices", json=[
-            {"date": "2024-01-02", "price": "150.25"}, {"date": "2024-01-03", "price": "151.5"},
-            {"date": "2024-01-04", "price": "149.75"}]))["items"]
-        return {"goal": goal["id"], "portfolio": portfolio["id"], "asset": asset["id"],
-                "prices": [p["id"] for p in prices], "price": prices[0]["id"]}
+        asset = created(
+            api.post(
+                f"/api/portfolios/{portfolio['id']}/assets",
+                json={
+                    "name": "Apple",
+                    "type": "stock",
+                    "symbol": "AAPL",
+                    "quantity": "10",
+                    "amount_invested": "1500.00",
+                    "purchase_date": "2024-01-02",
+                },
+            )
+        )
+        prices = created(
+            api.post(
+                f"/api/assets/{asset['id']}/prices",
+                json=[
+                    {"date": "2024-01-02", "price": "150.25"},
+                    {"date": "2024-01-03", "price": "151.5"},
+                    {"date": "2024-01-04", "price": "149.75"},
+                ],
+            )
+        )["items"]
+        return {
+            "goal": goal["id"],
+            "portfolio": portfolio["id"],
+            "asset": asset["id"],
+            "prices": [p["id"] for p in prices],
+            "price": prices[0]["id"],
+        }
 
     return make
 
@@ -257,13 +289,16 @@ def db_snapshot(app):
         # Requests share the test's session; a real request's session ends with it, taking anything uncommitted.
         db.session.rollback()
         with db.engine.connect() as conn:
-            return {table.name: conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
-                    for table in db.metadata.sorted_tables}
+            return {
+                table.name: conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+                for table in db.metadata.sorted_tables
+            }
 
     return snapshot
 
 
 # --- Pages: signed-in browser sessions, HTML and CSRF ---
+
 
 class Page(HTMLParser):
     """The parts of a page the tests look at: tags with their attributes, ids, labels and forms."""

@@ -4,6 +4,7 @@ and a TCP proxy to PostgreSQL that can be switched into such a black hole and ba
 Never the machine's shared Redis or PostgreSQL: each tool here listens on a free port of its own and
 stops (only) what it started.
 """
+
 import contextlib
 import os
 import select
@@ -32,9 +33,11 @@ class RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
             pytest.skip("redis-server is not installed")
-        self.process = subprocess.Popen([binary, "--port", str(self.port), "--bind", "127.0.0.1",
-                                         "--save", "", "--appendonly", "no"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         client = self.client()
         deadline = time.monotonic() + 10
         while True:

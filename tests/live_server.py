@@ -3,6 +3,7 @@
 Concurrency, fault and slow-client tests need the app as production runs it: several worker processes
 behind one socket, not the test client. Each server is this test's own and is stopped (only it) after.
 """
+
 import contextlib
 import os
 import socket
@@ -42,14 +43,26 @@ def gunicorn(tmp_path, database_url, workers=2, extra_env=None, args=()):
     """Yield the base URL of gunicorn serving wsgi:app with gunicorn.conf.py; stop it afterwards."""
     port = free_port()
     log = tmp_path / f"gunicorn-{port}.log"
-    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "live-server-test", "DATABASE_URL": database_url,
-           "MARKET_DATA_SOURCE": "sample", "WEB_CONCURRENCY": str(workers), "PORT": str(port),
-           "LOG_LEVEL": "WARNING", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "live-server-test",
+        "DATABASE_URL": database_url,
+        "MARKET_DATA_SOURCE": "sample",
+        "WEB_CONCURRENCY": str(workers),
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
+    }
     env.pop("REDIS_URL", None) if "REDIS_URL" not in (extra_env or {}) else None
     with open(log, "ab") as output:
-        process = subprocess.Popen([str(GUNICORN), "wsgi:app", "--config", "gunicorn.conf.py",
-                                    "--bind", f"127.0.0.1:{port}", *args],
-                                   cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [str(GUNICORN), "wsgi:app", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base}/health", process, log)

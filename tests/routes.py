@@ -7,6 +7,7 @@ fixture: a function that makes that object for a user (and whatever it needs fir
 ``BODIES`` holds a valid body per (endpoint, method): valid, so that a missing check would show as a
 change rather than as a validation error.
 """
+
 import functools
 import re
 
@@ -27,14 +28,25 @@ def created(response):
 
 # --- Owner fixtures: make one object for ``owner`` and return its id ---
 
+
 def own_goal(owner):
-    return created(owner.api.post("/api/goals", json={
-        "title": "House", "target_amount": "50000.00", "current_savings": "1234.56", "target_date": "2030-06-30"}))
+    return created(
+        owner.api.post(
+            "/api/goals",
+            json={
+                "title": "House",
+                "target_amount": "50000.00",
+                "current_savings": "1234.56",
+                "target_date": "2030-06-30",
+            },
+        )
+    )
 
 
 def own_contribution(owner):
-    return created(owner.api.post(f"/api/goals/{owner['goal_id']}/contributions",
-                                  json={"amount": "100", "date": "2024-02-01"}))
+    return created(
+        owner.api.post(f"/api/goals/{owner['goal_id']}/contributions", json={"amount": "100", "date": "2024-02-01"})
+    )
 
 
 def own_portfolio(owner):
@@ -43,14 +55,26 @@ def own_portfolio(owner):
 
 def own_asset(owner):
     # Bought within the bundled sample period, so a price sync finds closes to store.
-    return created(owner.api.post(f"/api/portfolios/{owner['portfolio_id']}/assets", json={
-        "name": "Apple", "type": "stock", "symbol": "AAPL", "quantity": "10", "amount_invested": "1500.00",
-        "purchase_date": "2013-02-01"}))
+    return created(
+        owner.api.post(
+            f"/api/portfolios/{owner['portfolio_id']}/assets",
+            json={
+                "name": "Apple",
+                "type": "stock",
+                "symbol": "AAPL",
+                "quantity": "10",
+                "amount_invested": "1500.00",
+                "purchase_date": "2013-02-01",
+            },
+        )
+    )
 
 
 def own_price(owner):
-    response = owner.api.post(f"/api/assets/{owner['asset_id']}/prices", json=[
-        {"date": "2024-01-02", "price": "150.25"}, {"date": "2024-01-03", "price": "151.5"}])
+    response = owner.api.post(
+        f"/api/assets/{owner['asset_id']}/prices",
+        json=[{"date": "2024-01-02", "price": "150.25"}, {"date": "2024-01-03", "price": "151.5"}],
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.json["items"][0]["id"]
 
@@ -118,10 +142,14 @@ BODIES = {
     ("goals.add_contribution", "POST"): [CONTRIBUTION],
     ("portfolios.update_portfolio", "PATCH"): [{"name": "Pwned"}],
     ("assets.create_asset", "POST"): [NEW_ASSET],
-    ("assets.update_asset", "PATCH"): [{"name": "Pwned", "amount_invested": "0"},
-                                       {"portfolio_id": "{bob[portfolio_id]}"}],
-    ("prices.upsert_prices", "POST"): [{"date": "2024-01-02", "price": "0.01"},
-                                       [{"date": "2024-01-03", "price": "0.01"}, {"date": "2030-01-01", "price": "1"}]],
+    ("assets.update_asset", "PATCH"): [
+        {"name": "Pwned", "amount_invested": "0"},
+        {"portfolio_id": "{bob[portfolio_id]}"},
+    ],
+    ("prices.upsert_prices", "POST"): [
+        {"date": "2024-01-02", "price": "0.01"},
+        [{"date": "2024-01-03", "price": "0.01"}, {"date": "2030-01-01", "price": "1"}],
+    ],
     ("prices.update_price", "PATCH"): [{"price": "0.01"}],
     ("watchlists.update_watchlist", "PATCH"): [{"name": "Pwned"}],
     ("watchlists.add_item", "POST"): [{"symbol": "MSFT"}],
@@ -177,6 +205,7 @@ def build_url(rule, values):
 
 # --- The URL map ---
 
+
 @functools.cache
 def url_rules():
     """Every rule of a freshly built app (the same factory as the app under test), in a stable order."""
@@ -204,6 +233,8 @@ def unknown_arguments(rule):
     if not unknown:
         return None
     names = ", ".join(f"<{arg}>" for arg in unknown)
-    return (f"{rule.rule} ({rule.endpoint}) takes {names}, which has no owner fixture. Add an owner fixture that makes "
-            f"the object and returns its id to OWNERS in {THIS_FILE} (or the argument to PUBLIC_ARGUMENTS if nobody "
-            f"owns it).")
+    return (
+        f"{rule.rule} ({rule.endpoint}) takes {names}, which has no owner fixture. Add an owner fixture that makes "
+        f"the object and returns its id to OWNERS in {THIS_FILE} (or the argument to PUBLIC_ARGUMENTS if nobody "
+        f"owns it)."
+    )

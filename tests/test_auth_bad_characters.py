@@ -4,6 +4,7 @@ The cases are generated from the API's own route declarations (``@api_doc`` body
 a text field added to any schema is covered without touching this file. Also here: the other 500s of the
 same hunt (an id beyond SQL INTEGER on a page route, a chunked body over MAX_CONTENT_LENGTH).
 """
+
 import io
 import re
 from urllib.parse import quote
@@ -39,12 +40,16 @@ def _declared_routes():
 
 
 def _text_fields(schema):
-    return [f.data_key or name for name, f in schema().fields.items()
-            if isinstance(f, fields.String) and not f.dump_only]
+    return [
+        f.data_key or name for name, f in schema().fields.items() if isinstance(f, fields.String) and not f.dump_only
+    ]
 
 
-CASES = [pytest.param(method, rule, kind, field, id=f"{method} {rule} {kind}:{field}")
-         for method, rule, kind, schema in _declared_routes() for field in _text_fields(schema)]
+CASES = [
+    pytest.param(method, rule, kind, field, id=f"{method} {rule} {kind}:{field}")
+    for method, rule, kind, schema in _declared_routes()
+    for field in _text_fields(schema)
+]
 BODY_CASES = [case for case in CASES if case.values[2] == "body"]
 QUERY_CASES = [case for case in CASES if case.values[2] == "query"]
 
@@ -52,10 +57,17 @@ QUERY_CASES = [case for case in CASES if case.values[2] == "query"]
 def test_the_generated_cases_include_the_fields_that_used_to_fail():
     covered = {(rule, field) for _, rule, _, field in (case.values for case in CASES)}
 
-    assert {("/api/auth/token", "email"), ("/api/auth/register", "name"), ("/api/goals", "title"),
-            ("/api/portfolios", "name"), ("/api/portfolios/<int:portfolio_id>/assets", "name"),
-            ("/api/goals/<int:goal_id>/contributions", "note"), ("/api/auth/me", "name"),
-            ("/api/auth/register", "password"), ("/api/market/symbols", "q")} <= covered
+    assert {
+        ("/api/auth/token", "email"),
+        ("/api/auth/register", "name"),
+        ("/api/goals", "title"),
+        ("/api/portfolios", "name"),
+        ("/api/portfolios/<int:portfolio_id>/assets", "name"),
+        ("/api/goals/<int:goal_id>/contributions", "note"),
+        ("/api/auth/me", "name"),
+        ("/api/auth/register", "password"),
+        ("/api/market/symbols", "q"),
+    } <= covered
 
 
 PUBLIC_VALUES = {"ticker": "AAPL", "base": "BTC", "quote": "USDT", "pair": "BTC-USDT", "symbol": "AAPL"}
@@ -68,8 +80,9 @@ def url_for_rule(api, user):
 
     def fill(rule):
         names = re.findall(r"<(?:[^<>:]+:)?([^<>]+)>", rule)
-        return build_url(rule, {name: PUBLIC_VALUES[name] if name in PUBLIC_ARGUMENTS else owner[name]
-                                for name in names})
+        return build_url(
+            rule, {name: PUBLIC_VALUES[name] if name in PUBLIC_ARGUMENTS else owner[name] for name in names}
+        )
 
     return fill
 
@@ -83,8 +96,9 @@ def assert_field_refused(response, field):
 
 @pytest.mark.parametrize("bad", BAD_TEXT.values(), ids=BAD_TEXT.keys())
 @pytest.mark.parametrize("method, rule, kind, field", BODY_CASES)
-def test_every_text_field_of_every_body_refuses_unstorable_text(api, anon, url_for_rule, count_rows,
-                                                                method, rule, kind, field, bad):
+def test_every_text_field_of_every_body_refuses_unstorable_text(
+    api, anon, url_for_rule, count_rows, method, rule, kind, field, bad
+):
     caller = anon if rule in PUBLIC_BODIES else api
     users = count_rows("users")
 
@@ -116,10 +130,17 @@ def pages(no_csrf, client, user):
 
 
 FORMS = [  # (page, field): every text input of every page form that writes to the database
-    ("/goals/new", "title"), ("/goals/{goal}/edit", "title"), ("/goals/{goal}/contributions", "note"),
-    ("/portfolios", "name"), ("/portfolios/{portfolio}/rename", "rename-name"),
-    ("/portfolios/{portfolio}/assets/new", "name"), ("/portfolios/{portfolio}/assets/new", "symbol"),
-    ("/assets/{asset}/edit", "name"), ("/assets/{asset}/edit", "symbol"), ("/profile", "name"), ("/tokens", "name"),
+    ("/goals/new", "title"),
+    ("/goals/{goal}/edit", "title"),
+    ("/goals/{goal}/contributions", "note"),
+    ("/portfolios", "name"),
+    ("/portfolios/{portfolio}/rename", "rename-name"),
+    ("/portfolios/{portfolio}/assets/new", "name"),
+    ("/portfolios/{portfolio}/assets/new", "symbol"),
+    ("/assets/{asset}/edit", "name"),
+    ("/assets/{asset}/edit", "symbol"),
+    ("/profile", "name"),
+    ("/tokens", "name"),
 ]
 
 
@@ -133,10 +154,13 @@ def test_page_forms_refuse_nul_next_to_the_field(pages, api, seed, page, field):
     assert UNSTORABLE_MESSAGE in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("page, data", [
-    ("/login", {"email": "a\u0000@example.com", "password": "whatever"}),
-    ("/register", {"email": "new@example.com", "password": PASSWORD, "name": "A\u0000"}),
-])
+@pytest.mark.parametrize(
+    "page, data",
+    [
+        ("/login", {"email": "a\u0000@example.com", "password": "whatever"}),
+        ("/register", {"email": "new@example.com", "password": PASSWORD, "name": "A\u0000"}),
+    ],
+)
 def test_forms_before_login_refuse_nul(no_csrf, client, page, data, count_rows):
     response = client.post(page, data=data)
 
@@ -159,9 +183,12 @@ def test_revoking_a_token_id_beyond_sql_integer_is_404(pages, user):
 
 def chunked_post(client, path, body: bytes):
     """POST ``body`` as a chunked request: no Content-Length, a stream that the server terminates."""
-    return client.post(path, input_stream=io.BytesIO(body),
-                       headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
-                       environ_overrides={"CONTENT_LENGTH": "", "wsgi.input_terminated": True})
+    return client.post(
+        path,
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"CONTENT_LENGTH": "", "wsgi.input_terminated": True},
+    )
 
 
 def test_a_chunked_body_over_the_size_limit_is_413(app, client, user):

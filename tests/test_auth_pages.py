@@ -1,5 +1,6 @@
 """The account pages apply the same password rules as the API: the most common passwords are refused
 next to the field, at registration and at a password change."""
+
 import pytest
 
 from financial_dashboard.auth.passwords import MESSAGE, common_passwords

@@ -6,6 +6,7 @@ stole them would. Every request here runs in an app context of its own, as in pr
 ``app`` fixture's context all requests of a test would share ``g``, where Flask-Login caches the
 signed-in user and Flask-WTF the CSRF token, so one browser's state would leak into the next request.
 """
+
 import datetime as dt
 import os
 import re
@@ -103,7 +104,7 @@ def signed_in(client) -> bool:
 
 
 def now():
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @pytest.mark.parametrize("remember", [False, True], ids=["session", "remember-me"])
@@ -180,7 +181,7 @@ def test_remember_me_lasts_at_most_30_days_and_outlives_the_idle_timeout(app, cl
 
     (cookie,) = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token=")]
     expires = dt.datetime.strptime(re.search(r"Expires=([^;]+)", cookie)[1], "%a, %d %b %Y %H:%M:%S GMT")
-    assert expires.replace(tzinfo=dt.timezone.utc) <= now() + dt.timedelta(days=30)
+    assert expires.replace(tzinfo=dt.UTC) <= now() + dt.timedelta(days=30)
     assert rows.only().expires_at <= before + dt.timedelta(days=30, seconds=5)
     rows.move(last_seen_at=now() - app.config["SESSION_IDLE_TIMEOUT"] - dt.timedelta(hours=1))
     assert signed_in(client)
@@ -190,8 +191,14 @@ def test_remember_me_lasts_at_most_30_days_and_outlives_the_idle_timeout(app, cl
 def test_remember_me_days_come_from_the_environment_capped_at_30(days, expected):
     # A fresh interpreter: the settings are read from the environment when config.py is imported.
     code = "import config; print(config.Config.REMEMBER_COOKIE_DURATION.days)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "REMEMBER_ME_DAYS": days},
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "REMEMBER_ME_DAYS": days},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
     assert int(result.stdout) == expected
 
@@ -214,8 +221,10 @@ def test_a_password_change_on_the_page_ends_every_other_browser_session(app, cli
     stolen_cookies = stolen(other_browser)
 
     token = csrf_token(client.get("/profile"))
-    response = client.post("/profile/password", data={
-        "current_password": PASSWORD, "new_password": "a brand new secret", "csrf_token": token})
+    response = client.post(
+        "/profile/password",
+        data={"current_password": PASSWORD, "new_password": "a brand new secret", "csrf_token": token},
+    )
 
     assert response.status_code == 302
     assert signed_in(client)
@@ -226,8 +235,7 @@ def test_a_password_change_on_the_page_ends_every_other_browser_session(app, cli
 def test_a_password_change_through_the_api_ends_every_browser_session(app, client, api, user):
     log_in(client)
 
-    response = api.post("/api/auth/password", json={"current_password": PASSWORD,
-                                                     "new_password": "a brand new secret"})
+    response = api.post("/api/auth/password", json={"current_password": PASSWORD, "new_password": "a brand new secret"})
 
     assert response.status_code == 204
     assert not signed_in(client)

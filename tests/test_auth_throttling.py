@@ -3,6 +3,7 @@ Retry-After), per account and per address, without locking out the owner's known
 never count; registrations are limited per address; with its Redis unreachable the limiter counts in
 memory instead of failing. (Two app instances sharing one real Redis: tests/deploy/test_throttling.py.)
 """
+
 import re
 import socket
 import uuid
@@ -25,9 +26,17 @@ def settings():
 @pytest.fixture
 def throttled(app, database_url, settings):
     """An app with throttling on (the suite's app has it off), on the suite's database, fresh counters."""
-    limited = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test",
-                          "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
-                          "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}", **settings})
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            **settings,
+        }
+    )
     with limited.app_context():
         yield limited
         db.session.remove()
@@ -54,8 +63,10 @@ def assert_throttled(response, page=False):
     assert 1 <= retry_after <= 60
     if page:
         assert response.mimetype == "text/html"
-        assert re.search(r"Too many failed sign-in attempts for this account\. Try again in \d+ seconds\.",
-                         response.get_data(as_text=True))
+        assert re.search(
+            r"Too many failed sign-in attempts for this account\. Try again in \d+ seconds\.",
+            response.get_data(as_text=True),
+        )
     else:
         error = response.json["error"]
         assert error["code"] == 429 and "Try again in" in error["description"]
@@ -130,12 +141,20 @@ def test_the_figures_come_from_the_settings(throttled, user):
 def test_registrations_are_limited_per_address(throttled):
     visitor = client_from(throttled)
 
-    statuses = [visitor.post("/api/auth/register", json={
-        "email": f"new{i}@example.com", "password": PASSWORD, "name": "New"}).status_code for i in range(11)]
+    statuses = [
+        visitor.post(
+            "/api/auth/register", json={"email": f"new{i}@example.com", "password": PASSWORD, "name": "New"}
+        ).status_code
+        for i in range(11)
+    ]
 
     assert statuses == [201] * 10 + [429]
-    assert client_from(throttled, "198.51.100.7").post("/register", data={
-        "email": "page@example.com", "password": PASSWORD, "name": "Page"}).status_code == 302
+    assert (
+        client_from(throttled, "198.51.100.7")
+        .post("/register", data={"email": "page@example.com", "password": PASSWORD, "name": "Page"})
+        .status_code
+        == 302
+    )
 
 
 def closed_port() -> int:

@@ -1,5 +1,6 @@
 """API tokens do not pile up: expired ones are deleted, a user holds at most API_TOKENS_PER_USER live
 ones (one more revokes the oldest), and `flask users purge-tokens` clears everyone's expired ones."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from .conftest import PASSWORD
 
 
 def now():
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def token_request(anon, name="api"):
@@ -20,8 +21,11 @@ def token_request(anon, name="api"):
 
 
 def expire(*tokens):
-    db.session.execute(sa.update(ApiToken).where(ApiToken.id.in_([t.id for t in tokens]))
-                       .values(expires_at=now() - dt.timedelta(seconds=1)))
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.id.in_([t.id for t in tokens]))
+        .values(expires_at=now() - dt.timedelta(seconds=1))
+    )
     db.session.commit()
 
 
@@ -41,7 +45,8 @@ def test_issuing_a_token_deletes_the_users_expired_ones(anon, user, other_user, 
 
 
 def test_a_user_keeps_at_most_the_configured_number_of_live_tokens_and_the_oldest_goes(
-        anon, client, user, app, monkeypatch):
+    anon, client, user, app, monkeypatch
+):
     monkeypatch.setitem(app.config, "API_TOKENS_PER_USER", 3)
     plains = [token_request(anon, name=f"t{i}").json["access_token"] for i in range(5)]
 
@@ -65,12 +70,18 @@ def test_purge_command_deletes_every_expired_token_and_ended_session(runner, use
     live, _ = services.issue_token(user, app.config["API_TOKEN_TTL"])
     dead = [services.issue_token(u, app.config["API_TOKEN_TTL"])[0] for u in (user, other_user)]
     expire(*dead)
-    db.session.add_all([
-        UserSession(user_id=user.id, key_hash="a" * 64, expires_at=now() - dt.timedelta(seconds=1)),
-        UserSession(user_id=user.id, key_hash="b" * 64, expires_at=now() + dt.timedelta(hours=1),
-                    last_seen_at=now() - app.config["SESSION_IDLE_TIMEOUT"] - dt.timedelta(seconds=1)),
-        UserSession(user_id=user.id, key_hash="c" * 64, expires_at=now() + dt.timedelta(hours=1)),
-    ])
+    db.session.add_all(
+        [
+            UserSession(user_id=user.id, key_hash="a" * 64, expires_at=now() - dt.timedelta(seconds=1)),
+            UserSession(
+                user_id=user.id,
+                key_hash="b" * 64,
+                expires_at=now() + dt.timedelta(hours=1),
+                last_seen_at=now() - app.config["SESSION_IDLE_TIMEOUT"] - dt.timedelta(seconds=1),
+            ),
+            UserSession(user_id=user.id, key_hash="c" * 64, expires_at=now() + dt.timedelta(hours=1)),
+        ]
+    )
     db.session.commit()
 
     result = runner.invoke(args=["users", "purge-tokens"])

@@ -1,4 +1,5 @@
 """`flask users create-admin EMAIL`."""
+
 import sqlalchemy as sa
 
 from financial_dashboard.auth.models import User
@@ -11,8 +12,9 @@ def stored(email):
 
 
 def test_create_admin_creates_an_admin_account_that_can_sign_in(runner, anon):
-    result = runner.invoke(args=["users", "create-admin", "Root@Example.com", "--password", "longenough",
-                                 "--name", "Root"])
+    result = runner.invoke(
+        args=["users", "create-admin", "Root@Example.com", "--password", "longenough", "--name", "Root"]
+    )
 
     assert result.exit_code == 0, result.output
     assert "Created admin root@example.com" in result.output

@@ -1,4 +1,5 @@
 """Configuration from the environment: database URL, production safety, cache and CORS."""
+
 import runpy
 import time
 
@@ -12,12 +13,15 @@ from financial_dashboard.market import services as market
 ALLOWED = "https://app.example.com"
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("postgres://u:p@h:5432/d", "postgresql+psycopg://u:p@h:5432/d"),
-    ("postgresql://u:p@h:5432/d", "postgresql+psycopg://u:p@h:5432/d"),
-    ("postgresql+psycopg://u:p@h/d", "postgresql+psycopg://u:p@h/d"),
-    ("sqlite:////var/data/app.db", "sqlite:////var/data/app.db"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("postgres://u:p@h:5432/d", "postgresql+psycopg://u:p@h:5432/d"),
+        ("postgresql://u:p@h:5432/d", "postgresql+psycopg://u:p@h:5432/d"),
+        ("postgresql+psycopg://u:p@h/d", "postgresql+psycopg://u:p@h/d"),
+        ("sqlite:////var/data/app.db", "sqlite:////var/data/app.db"),
+    ],
+)
 def test_database_url_accepts_the_paas_forms(given, expected):
     assert config.database_url(given) == expected
 
@@ -66,9 +70,15 @@ def test_development_has_a_secret_key_of_its_own():
     assert create_app({"ENV_NAME": "development", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
 
 
-@pytest.mark.parametrize("name, cls", [
-    ("development", config.DevelopmentConfig), ("testing", config.TestingConfig),
-    ("production", config.ProductionConfig), ("PRODUCTION", config.ProductionConfig)])
+@pytest.mark.parametrize(
+    "name, cls",
+    [
+        ("development", config.DevelopmentConfig),
+        ("testing", config.TestingConfig),
+        ("production", config.ProductionConfig),
+        ("PRODUCTION", config.ProductionConfig),
+    ],
+)
 def test_app_env_picks_the_config_class(monkeypatch, name, cls):
     monkeypatch.setenv("APP_ENV", name)
 
@@ -86,8 +96,10 @@ def test_the_cache_uses_redis_only_when_redis_url_is_set():
     with_redis = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "REDIS_URL": "redis://127.0.0.1:6379/0"})
     without = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "REDIS_URL": None})
 
-    assert (with_redis.config["CACHE_TYPE"], with_redis.config["CACHE_REDIS_URL"]) == \
-        ("financial_dashboard.common.cache_backend.FaultTolerantRedisCache", "redis://127.0.0.1:6379/0")
+    assert (with_redis.config["CACHE_TYPE"], with_redis.config["CACHE_REDIS_URL"]) == (
+        "financial_dashboard.common.cache_backend.FaultTolerantRedisCache",
+        "redis://127.0.0.1:6379/0",
+    )
     assert without.config["CACHE_TYPE"] == "SimpleCache"
 
 
@@ -143,17 +155,28 @@ def test_cors_allows_a_configured_origin_on_the_api(cors_client):
 
 
 def test_cors_preflight_allows_the_authorization_header(cors_client):
-    response = cors_client.options("/api/goals", headers={
-        "Origin": ALLOWED, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "Authorization, Content-Type"})
+    response = cors_client.options(
+        "/api/goals",
+        headers={
+            "Origin": ALLOWED,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Authorization, Content-Type",
+        },
+    )
 
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
     assert "authorization" in response.headers["Access-Control-Allow-Headers"].lower()
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
 
 
-@pytest.mark.parametrize("origin, path", [("https://evil.example.com", "/api/goals"), (ALLOWED, "/health"),
-                                          ("https://app.example.com.evil.example", "/api/goals")])
+@pytest.mark.parametrize(
+    "origin, path",
+    [
+        ("https://evil.example.com", "/api/goals"),
+        (ALLOWED, "/health"),
+        ("https://app.example.com.evil.example", "/api/goals"),
+    ],
+)
 def test_cors_headers_are_absent_for_other_origins_and_outside_the_api(cors_client, origin, path):
     response = cors_client.get(path, headers={"Origin": origin})
 

@@ -3,6 +3,7 @@ and the store), within the Redis timeout; /health says the cache is degraded; th
 when Redis is back, /health says ok and answers are cached again. The production-mode counterpart,
 under load against gunicorn, is tests/deploy/test_faults.py.
 """
+
 import logging
 import time
 
@@ -29,9 +30,17 @@ def own_redis():
 @pytest.fixture
 def app(session_app, database_url, own_redis):
     """The app of tests/conftest.py, but caching in a Redis of this test's own."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "REDIS_URL": own_redis.url, "REDIS_TIMEOUT_S": TIMEOUT_S, "REDIS_RETRY_S": RETRY_S,
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": own_redis.url,
+            "REDIS_TIMEOUT_S": TIMEOUT_S,
+            "REDIS_RETRY_S": RETRY_S,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with app.app_context():
         yield app
         db.session.remove()
@@ -80,8 +89,9 @@ def cached_keys(server):
     return [key.decode() for key in server.client().keys("*")]
 
 
-def test_with_redis_killed_every_route_answers_200_and_health_says_degraded(app, client, api, signed_in,
-                                                                            own_redis, caplog):
+def test_with_redis_killed_every_route_answers_200_and_health_says_degraded(
+    app, client, api, signed_in, own_redis, caplog
+):
     assert set(statuses(every_route(client, api, signed_in)).values()) == {200}
     assert any("ohlc:" in key for key in cached_keys(own_redis))
 
@@ -131,6 +141,7 @@ def test_with_redis_frozen_a_request_waits_at_most_one_short_timeout(app, client
 
 
 # --- the backend on its own ---
+
 
 @pytest.fixture
 def backend(app):

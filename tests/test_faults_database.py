@@ -4,6 +4,7 @@ seconds; /health answers 503 naming the database; static files never wait for it
 database answers again, so does the app, without a restart. The production-mode counterpart, through
 gunicorn, is tests/deploy/test_faults.py.
 """
+
 import time
 
 import pytest
@@ -56,15 +57,23 @@ def dead_port(request):
 
 @pytest.fixture
 def dead_app(dead_port):
-    return create_app({"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False,
-                       "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:{dead_port}/app",
-                       "DATABASE_CONNECT_TIMEOUT_S": CONNECT_TIMEOUT_S})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:{dead_port}/app",
+            "DATABASE_CONNECT_TIMEOUT_S": CONNECT_TIMEOUT_S,
+        }
+    )
 
 
 def test_api_routes_answer_503_json_with_retry_after_within_seconds(dead_app):
     client = dead_app.test_client()
-    calls = [lambda: client.get("/api/goals", headers={"Authorization": "Bearer some-token"}),
-             lambda: client.post("/api/auth/token", json={"email": "a@example.com", "password": "secret123"})]
+    calls = [
+        lambda: client.get("/api/goals", headers={"Authorization": "Bearer some-token"}),
+        lambda: client.post("/api/auth/token", json={"email": "a@example.com", "password": "secret123"}),
+    ]
     for call in calls:
         response, seconds = timed(call)
         assert_503_json(response)
@@ -93,8 +102,9 @@ def test_health_answers_503_naming_the_database_within_seconds(dead_app):
     assert seconds < CONNECT_TIMEOUT_S + SLACK_S
 
 
-@pytest.mark.parametrize("path", ["/static/app.css", "/static/vendor/bootstrap/bootstrap.min.css",
-                                  "/vendor/plotly.min.js"])
+@pytest.mark.parametrize(
+    "path", ["/static/app.css", "/static/vendor/bootstrap/bootstrap.min.css", "/vendor/plotly.min.js"]
+)
 def test_static_files_never_wait_for_the_database(dead_app, path, monkeypatch):
     client = dead_app.test_client()
     with client.session_transaction() as session:  # even for a signed-in visitor
@@ -111,6 +121,7 @@ def test_static_files_never_wait_for_the_database(dead_app, path, monkeypatch):
 
 # --- a real PostgreSQL behind a proxy this test controls ---
 
+
 @pytest.fixture
 def postgres_url(database_url):
     if not database_url.startswith("postgresql"):
@@ -123,9 +134,15 @@ def proxied(app, postgres_url):
     """(proxy, app): a second app on the test database, reaching it through a proxy that can go dark."""
     with tcp_proxy(postgres_url.host, postgres_url.port or 5432) as proxy:
         url = postgres_url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        proxied_app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
-                                  "DATABASE_CONNECT_TIMEOUT_S": CONNECT_TIMEOUT_S,
-                                  "DATABASE_STATEMENT_TIMEOUT_MS": 1000})
+        proxied_app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "DATABASE_CONNECT_TIMEOUT_S": CONNECT_TIMEOUT_S,
+                "DATABASE_STATEMENT_TIMEOUT_MS": 1000,
+            }
+        )
         yield proxy, proxied_app
         with proxied_app.app_context():
             db.engine.dispose()
@@ -149,15 +166,18 @@ def test_the_app_recovers_without_a_restart_when_the_database_answers_again(prox
     assert api.get("/health").json == {"status": "ok", "database": "ok", "cache": "none"}
 
 
-def test_a_statement_past_the_statement_timeout_answers_503_and_the_next_request_works(proxied, make_api, user,
-                                                                                       monkeypatch):
+def test_a_statement_past_the_statement_timeout_answers_503_and_the_next_request_works(
+    proxied, make_api, user, monkeypatch
+):
     _, proxied_app = proxied
     api = ApiClient(proxied_app.test_client(), make_api(user).token)
-    monkeypatch.setattr(goal_services, "create_goal",
-                        lambda user, data: db.session.execute(sa.text("SELECT pg_sleep(5)")))
+    monkeypatch.setattr(
+        goal_services, "create_goal", lambda user, data: db.session.execute(sa.text("SELECT pg_sleep(5)"))
+    )
 
-    response, seconds = timed(lambda: api.post("/api/goals", json={"title": "Car", "target_amount": "1",
-                                                                   "target_date": "2030-01-01"}))
+    response, seconds = timed(
+        lambda: api.post("/api/goals", json={"title": "Car", "target_amount": "1", "target_date": "2030-01-01"})
+    )
 
     assert_503_json(response)
     assert seconds < 1 + SLACK_S
@@ -167,8 +187,11 @@ def test_a_statement_past_the_statement_timeout_answers_503_and_the_next_request
 
 def test_a_statement_that_meets_a_frozen_database_gives_up_and_drops_the_connection(postgres_url):
     with tcp_proxy(postgres_url.host, postgres_url.port or 5432) as proxy:
-        config = {"SQLALCHEMY_DATABASE_URI": postgres_url.set(host="127.0.0.1", port=proxy.port),
-                  "DATABASE_STATEMENT_TIMEOUT_MS": 1000, "DATABASE_CONNECT_TIMEOUT_S": 2}
+        config = {
+            "SQLALCHEMY_DATABASE_URI": postgres_url.set(host="127.0.0.1", port=proxy.port),
+            "DATABASE_STATEMENT_TIMEOUT_MS": 1000,
+            "DATABASE_CONNECT_TIMEOUT_S": 2,
+        }
         engine = sa.create_engine(config["SQLALCHEMY_DATABASE_URI"], **engine_options(config))
         try:
             with engine.connect() as conn:
@@ -188,25 +211,40 @@ def test_a_statement_that_meets_a_frozen_database_gives_up_and_drops_the_connect
 
 # --- the settings ---
 
+
 def test_postgresql_gets_connect_statement_and_pool_timeouts_from_the_config():
-    options = engine_options({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db/app",
-                              "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-                              "DATABASE_CONNECT_TIMEOUT_S": 4, "DATABASE_STATEMENT_TIMEOUT_MS": 2500,
-                              "DATABASE_POOL_TIMEOUT_S": 6})
+    options = engine_options(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db/app",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "DATABASE_CONNECT_TIMEOUT_S": 4,
+            "DATABASE_STATEMENT_TIMEOUT_MS": 2500,
+            "DATABASE_POOL_TIMEOUT_S": 6,
+        }
+    )
 
     assert options["pool_timeout"] == 6 and options["pool_pre_ping"] is True
-    assert options["connect_args"] == {"connect_timeout": 4, "ping_timeout_s": 4,
-                                       "options": "-c statement_timeout=2500", "answer_timeout_s": 3.5}
+    assert options["connect_args"] == {
+        "connect_timeout": 4,
+        "ping_timeout_s": 4,
+        "options": "-c statement_timeout=2500",
+        "answer_timeout_s": 3.5,
+    }
 
 
 def test_a_zero_statement_timeout_sends_no_startup_option_and_explicit_settings_win():
-    options = engine_options({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db/app",
-                              "SQLALCHEMY_ENGINE_OPTIONS": {"pool_timeout": 1, "connect_args": {"connect_timeout": 9}},
-                              "DATABASE_STATEMENT_TIMEOUT_MS": 0})
+    options = engine_options(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db/app",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_timeout": 1, "connect_args": {"connect_timeout": 9}},
+            "DATABASE_STATEMENT_TIMEOUT_MS": 0,
+        }
+    )
 
     assert options == {"pool_timeout": 1, "connect_args": {"connect_timeout": 9, "ping_timeout_s": 3}}
 
 
 def test_sqlite_is_left_as_it_is():
-    assert engine_options({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ENGINE_OPTIONS": {"echo": False}}) == \
-        {"echo": False}
+    assert engine_options({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ENGINE_OPTIONS": {"echo": False}}) == {
+        "echo": False
+    }

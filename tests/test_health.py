@@ -2,6 +2,7 @@
 
 503 only when the database is unreachable; a cache outage is "degraded" with 200 (the app works without it).
 """
+
 import time
 
 import pytest
@@ -22,10 +23,14 @@ def test_health_needs_no_credentials_and_ignores_a_bad_token(client):
     assert client.get("/health", headers={"Authorization": "Bearer nonsense"}).status_code == 200
 
 
-@pytest.mark.parametrize("settings", [
-    {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/nope"},
-    {"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-directory/for/sure/app.db"},
-], ids=["postgresql-refused", "sqlite-unopenable"])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/nope"},
+        {"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-directory/for/sure/app.db"},
+    ],
+    ids=["postgresql-refused", "sqlite-unopenable"],
+)
 def test_health_answers_503_naming_the_database_when_it_is_unreachable(settings):
     app = create_app({"TESTING": True, "SECRET_KEY": "t", **settings})
 
@@ -39,8 +44,9 @@ def test_health_answers_503_naming_the_database_when_it_is_unreachable(settings)
 
 
 def test_health_recovers_once_the_database_is_back(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'later' / 'app.db'}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'later' / 'app.db'}"}
+    )
     client = app.test_client()
     assert client.get("/health").status_code == 503
 
@@ -52,8 +58,15 @@ def test_health_recovers_once_the_database_is_back(tmp_path):
 @pytest.fixture
 def redis_app(tmp_path):
     with redis_server() as server:
-        app = create_app({"TESTING": True, "SECRET_KEY": "t", "REDIS_URL": server.url, "REDIS_TIMEOUT_S": 0.3,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.db'}"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "t",
+                "REDIS_URL": server.url,
+                "REDIS_TIMEOUT_S": 0.3,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.db'}",
+            }
+        )
         yield server, app.test_client()
 
 

@@ -8,6 +8,7 @@ changes. Routes with two ids are also tried with one of them Bob's own. Alice th
 on her own objects, which must be accepted: that proves the body is valid, so a route that forgot the
 owner would have changed something. A route whose URL argument has no owner fixture fails, naming it.
 """
+
 import dataclasses
 import itertools
 import re
@@ -96,7 +97,8 @@ def comparable(response):
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_another_users_id_is_a_404_like_a_missing_one_and_changes_nothing(
-        case, user, other_user, api, other_api, client, login_as, csrf_token, db_snapshot):
+    case, user, other_user, api, other_api, client, login_as, csrf_token, db_snapshot
+):
     if case.problem:
         pytest.fail(case.problem)
     alice, bob = Owner(user, api).own_everything(), Owner(other_user, other_api)
@@ -111,7 +113,8 @@ def test_another_users_id_is_a_404_like_a_missing_one_and_changes_nothing(
 
     assert response.status_code == 404, (
         f"{case}: Bob got {response.status_code} for Alice's object, so the route does not check the owner.\n"
-        + response.get_data(as_text=True)[:500])
+        + response.get_data(as_text=True)[:500]
+    )
     if case.api:
         error = response.json["error"]
         assert (error["code"], error["message"]) == (404, "Not Found")
@@ -127,7 +130,8 @@ def test_another_users_id_is_a_404_like_a_missing_one_and_changes_nothing(
         own = as_alice(build_url(case.rule, alice.ids), body)
         assert own.status_code < 400, (
             f"{case}: Alice's own call answered {own.status_code}, so Bob's 404 proves nothing. Give the route a "
-            f"valid body in BODIES in tests/routes.py.\n" + own.get_data(as_text=True)[:500])
+            f"valid body in BODIES in tests/routes.py.\n" + own.get_data(as_text=True)[:500]
+        )
 
 
 def test_every_url_argument_has_an_owner_fixture_or_is_public():
@@ -137,9 +141,13 @@ def test_every_url_argument_has_an_owner_fixture_or_is_public():
 
 def test_the_matrix_covers_api_and_page_routes_and_grows_with_the_url_map():
     covered = {(case.method, case.rule) for case in CASES}
-    for method, rule in [("GET", "/goals/<int:goal_id>"), ("POST", "/goals/<int:goal_id>/contributions"),
-                         ("POST", "/tokens/<int:token_id>/revoke"), ("PATCH", "/api/assets/<int:asset_id>"),
-                         ("DELETE", "/api/assets/<int:asset_id>/prices/<int:price_id>")]:
+    for method, rule in [
+        ("GET", "/goals/<int:goal_id>"),
+        ("POST", "/goals/<int:goal_id>/contributions"),
+        ("POST", "/tokens/<int:token_id>/revoke"),
+        ("PATCH", "/api/assets/<int:asset_id>"),
+        ("DELETE", "/api/assets/<int:asset_id>/prices/<int:price_id>"),
+    ]:
         assert (method, rule) in covered
     assert {case.api for case in CASES} == {True, False}
 

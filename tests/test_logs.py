@@ -1,4 +1,5 @@
 """Logs: a request id on every line and in X-Request-ID, JSON in production, and no secret written."""
+
 import io
 import json
 import logging
@@ -17,8 +18,17 @@ def test_every_answer_has_its_own_request_id(client):
     assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
 
 
-@pytest.mark.parametrize("incoming, kept", [("req-1234abcd", True), ("a" * 64, True), ("short", False),
-                                            ("evil<script>", False), ("a b c d e f g h", False), ("a" * 65, False)])
+@pytest.mark.parametrize(
+    "incoming, kept",
+    [
+        ("req-1234abcd", True),
+        ("a" * 64, True),
+        ("short", False),
+        ("evil<script>", False),
+        ("a b c d e f g h", False),
+        ("a" * 65, False),
+    ],
+)
 def test_a_sane_incoming_request_id_is_kept_and_others_replaced(client, incoming, kept):
     answered = client.get("/health", headers={"X-Request-ID": incoming}).headers["X-Request-ID"]
 
@@ -77,13 +87,22 @@ def test_no_password_token_or_secret_in_any_log_line(app, client, user, caplog, 
     client.post("/api/auth/token", json={"email": user.email, "password": wrong})
     client.get("/api/goals", headers={"Authorization": f"Bearer {token}"})
     client.get("/api/goals", headers={"Authorization": "Bearer not-a-real-token-sentinel"})
-    client.post("/api/auth/password", json={"current_password": wrong, "new_password": "another-pass-sentinel"},
-                headers={"Authorization": f"Bearer {token}"})
+    client.post(
+        "/api/auth/password",
+        json={"current_password": wrong, "new_password": "another-pass-sentinel"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     assert "GET /api/goals" in logged  # the capture did see the requests
-    for secret in (PASSWORD, wrong, token, "not-a-real-token-sentinel", "another-pass-sentinel",
-                   app.config["SECRET_KEY"]):
+    for secret in (
+        PASSWORD,
+        wrong,
+        token,
+        "not-a-real-token-sentinel",
+        "another-pass-sentinel",
+        app.config["SECRET_KEY"],
+    ):
         assert secret not in logged
 
 

@@ -62,16 +62,25 @@ def test_downgrade_to_base_leaves_only_the_version_table(migrating_app):
 def test_the_migrated_schema_enforces_the_models_constraints(migrating_app):
     upgrade()
     with db.engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO users (id, email, password_hash, name, created_at) "
-                             "VALUES (1, 'a@example.com', 'x', 'A', CURRENT_TIMESTAMP)"))
-        conn.execute(sa.text("INSERT INTO portfolios (id, user_id, name, created_at) "
-                             "VALUES (1, 1, 'P', CURRENT_TIMESTAMP)"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO users (id, email, password_hash, name, created_at) "
+                "VALUES (1, 'a@example.com', 'x', 'A', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            sa.text("INSERT INTO portfolios (id, user_id, name, created_at) VALUES (1, 1, 'P', CURRENT_TIMESTAMP)")
+        )
         role = conn.scalar(sa.text("SELECT role FROM users"))
     assert role == "user"
 
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO assets (portfolio_id, name, type, amount_invested, purchase_date, "
-                             "created_at) "
-                             "VALUES (1, 'A', 'gold', 1, '2024-01-01', CURRENT_TIMESTAMP)"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO assets (portfolio_id, name, type, amount_invested, purchase_date, "
+                "created_at) "
+                "VALUES (1, 'A', 'gold', 1, '2024-01-01', CURRENT_TIMESTAMP)"
+            )
+        )
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO portfolios (user_id, name, created_at) VALUES (1, 'P', CURRENT_TIMESTAMP)"))

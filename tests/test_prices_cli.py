@@ -1,4 +1,5 @@
 """`flask prices sync [--user EMAIL]`: every asset with a symbol, past failures, reported at the end."""
+
 import json
 
 import pytest
@@ -23,8 +24,13 @@ def holding(api, symbol, bought, portfolio="Main"):
     portfolios = {p["name"]: p["id"] for p in body_of(api.get("/api/portfolios"), 200)["items"]}
     if portfolio not in portfolios:
         portfolios[portfolio] = body_of(api.post("/api/portfolios", json={"name": portfolio}), 201)["id"]
-    asset = {"name": symbol or "Savings", "type": "stock", "symbol": symbol, "amount_invested": "1000",
-             "purchase_date": bought}
+    asset = {
+        "name": symbol or "Savings",
+        "type": "stock",
+        "symbol": symbol,
+        "amount_invested": "1000",
+        "purchase_date": bought,
+    }
     return body_of(api.post(f"/api/portfolios/{portfolios[portfolio]}/assets", json=asset), 201)["id"]
 
 
@@ -41,16 +47,23 @@ def trading_days(api, symbol, since):
 @pytest.fixture
 def holdings(api, other_api):
     """Alice: AAPL and MSFT in two portfolios and an asset without symbol; Bob: IBM."""
-    return {"aapl": holding(api, "AAPL", "2013-02-01"), "msft": holding(api, "MSFT", "2013-02-15", "Second"),
-            "plain": holding(api, None, "2013-02-01"), "ibm": holding(other_api, "IBM", "2013-02-20")}
+    return {
+        "aapl": holding(api, "AAPL", "2013-02-01"),
+        "msft": holding(api, "MSFT", "2013-02-15", "Second"),
+        "plain": holding(api, None, "2013-02-01"),
+        "ibm": holding(other_api, "IBM", "2013-02-20"),
+    }
 
 
 def test_sync_fills_every_asset_that_has_a_symbol(runner, api, other_api, holdings):
     result = runner.invoke(args=["prices", "sync"])
 
     assert result.exit_code == 0, result.output
-    expected = {"aapl": trading_days(api, "AAPL", "2013-02-01"), "msft": trading_days(api, "MSFT", "2013-02-15"),
-                "ibm": trading_days(api, "IBM", "2013-02-20")}
+    expected = {
+        "aapl": trading_days(api, "AAPL", "2013-02-01"),
+        "msft": trading_days(api, "MSFT", "2013-02-15"),
+        "ibm": trading_days(api, "IBM", "2013-02-20"),
+    }
     assert price_dates(api, holdings["aapl"]) == (len(expected["aapl"]), expected["aapl"])
     assert price_dates(api, holdings["msft"]) == (len(expected["msft"]), expected["msft"])
     assert price_dates(other_api, holdings["ibm"]) == (len(expected["ibm"]), expected["ibm"])

@@ -7,6 +7,7 @@ input refused, auth enforced, deleted objects gone. It runs the schemathesis com
 port, once per database. Seed and example counts are fixed, so a run is repeatable and takes about a
 minute; the command that reproduces a failure is in the assertion message.
 """
+
 import contextlib
 import datetime as dt
 import itertools
@@ -46,17 +47,21 @@ SEED_ASSET_ID = 2_000_000_000
 # (from/to), has no "not" (an amount other than zero), and cannot know which objects exist nor what a
 # goal holds. Each is documented in its operation's description and answers 400 with this message;
 # a schema-valid request refused for any other reason still fails the run.
-RULES_BEYOND_JSON_SCHEMA = re.compile("|".join([
-    r"^Must not be before 'from'\.$",  # to >= from
-    r"^The period starts after it ends\.$|^Must not be after the end of the period",  # from <= to (default: today)
-    r"^A contribution of zero changes nothing\.$|^Must not be zero\.$",
-    r"^Only [\d.]+ is saved; this would leave -[\d.]+\.$",  # a withdrawal beyond the savings
-    r"^Savings must stay below \d+\.$",
-    r"^This goal follows its portfolio's value; add money to the portfolio instead\.$",
-    r"^Portfolio \d+ does not exist\.$",  # a portfolio_id in a body that is not one of yours
-    r"^This asset already has a price on that date\.$",  # a PATCH onto the date of another price
-    r"^This is one of the most common passwords",  # a list of thousands of words (README "Accounts")
-]))
+RULES_BEYOND_JSON_SCHEMA = re.compile(
+    "|".join(
+        [
+            r"^Must not be before 'from'\.$",  # to >= from
+            r"^The period starts after it ends\.$|^Must not be after the end of the period",  # from <= to (default: today)
+            r"^A contribution of zero changes nothing\.$|^Must not be zero\.$",
+            r"^Only [\d.]+ is saved; this would leave -[\d.]+\.$",  # a withdrawal beyond the savings
+            r"^Savings must stay below \d+\.$",
+            r"^This goal follows its portfolio's value; add money to the portfolio instead\.$",
+            r"^Portfolio \d+ does not exist\.$",  # a portfolio_id in a body that is not one of yours
+            r"^This asset already has a price on that date\.$",  # a PATCH onto the date of another price
+            r"^This is one of the most common passwords",  # a list of thousands of words (README "Accounts")
+        ]
+    )
+)
 
 
 @contextlib.contextmanager
@@ -93,8 +98,8 @@ class Accounts:
     def new_user(self, role):
         with self.app.app_context():
             user = auth_services.register_user(
-                {"email": f"fuzz{next(self.numbers)}@example.com", "password": FUZZ_PASSWORD, "name": "Fuzz"},
-                role=role)
+                {"email": f"fuzz{next(self.numbers)}@example.com", "password": FUZZ_PASSWORD, "name": "Fuzz"}, role=role
+            )
             user_id = user.id
             db.session.remove()
         return user_id
@@ -136,9 +141,18 @@ class Accounts:
         with self.app.app_context():
             user = db.session.get(User, self.users["user"])
             portfolio = portfolio_services.create_portfolio(user, {"name": "Fuzzed"})
-            asset = asset_services.create_asset(portfolio, {
-                "id": SEED_ASSET_ID, "name": "Apple", "type": "stock", "symbol": "AAPL", "quantity": 10,
-                "amount_invested": 1000, "purchase_date": dt.date(2012, 1, 3)})
+            asset = asset_services.create_asset(
+                portfolio,
+                {
+                    "id": SEED_ASSET_ID,
+                    "name": "Apple",
+                    "type": "stock",
+                    "symbol": "AAPL",
+                    "quantity": 10,
+                    "amount_invested": 1000,
+                    "purchase_date": dt.date(2012, 1, 3),
+                },
+            )
             price_services.upsert_prices(asset, [{"date": dt.date(2012, 1, 3), "price": 100}])
             asset_id = asset.id
             db.session.remove()
@@ -185,8 +199,7 @@ def figures(output):
     """(operations tested, cases generated, failures) from the command's summary."""
     tested = re.search(r"Tested:\s+(\d+)", output)
     cases = re.search(r"(\d+) generated, (?:(\d+) found)?", output)
-    return (int(tested[1]) if tested else None, int(cases[1]) if cases else None,
-            int(cases[2] or 0) if cases else None)
+    return (int(tested[1]) if tested else None, int(cases[1]) if cases else None, int(cases[2] or 0) if cases else None)
 
 
 CONFIG = """
@@ -221,12 +234,30 @@ NOT_YET_EXACT = [
 def fuzz(app, config, max_examples):
     """Run ``schemathesis run`` against the app; returns the command line and its report."""
     with serving(app) as base:
-        args = ["--config-file", str(config), "run", f"{base}/apispec.json", "--checks", "all",
-                "--exclude-checks", "positive_data_acceptance,content_type_conformance",
-                "--seed", str(SEED), "--max-examples", str(max_examples), "--generation-database", "none",
-                # The server refuses NUL in text (PostgreSQL cannot store it), which JSON Schema cannot say.
-                "--generation-allow-x00", "false", "--workers", "1", "--no-color",
-                "--exclude-path-regex", "|".join(f"(?:{pattern})" for pattern in NOT_YET_EXACT)]
+        args = [
+            "--config-file",
+            str(config),
+            "run",
+            f"{base}/apispec.json",
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "positive_data_acceptance,content_type_conformance",
+            "--seed",
+            str(SEED),
+            "--max-examples",
+            str(max_examples),
+            "--generation-database",
+            "none",
+            # The server refuses NUL in text (PostgreSQL cannot store it), which JSON Schema cannot say.
+            "--generation-allow-x00",
+            "false",
+            "--workers",
+            "1",
+            "--no-color",
+            "--exclude-path-regex",
+            "|".join(f"(?:{pattern})" for pattern in NOT_YET_EXACT),
+        ]
         result = CliRunner().invoke(schemathesis_cli, args, catch_exceptions=False)
     print("schemathesis " + " ".join(args) + "\n" + result.output)
     tested, cases, failures = figures(result.output)
@@ -240,8 +271,9 @@ def api_operations(app):
     count = 0
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule.rule)
-        if hasattr(app.view_functions[rule.endpoint], "__apidoc__") and \
-                not any(re.search(pattern, path) for pattern in NOT_YET_EXACT):
+        if hasattr(app.view_functions[rule.endpoint], "__apidoc__") and not any(
+            re.search(pattern, path) for pattern in NOT_YET_EXACT
+        ):
             count += len(rule.methods - {"HEAD", "OPTIONS"})
     return count
 

@@ -1,4 +1,5 @@
 """Every answer carries the security headers; personal answers are never stored; HSTS in production."""
+
 import pytest
 
 from financial_dashboard import create_app
@@ -6,7 +7,9 @@ from financial_dashboard.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PASSWORD
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/health", "/api/goals", "/apidocs/", "/no-such-page", "/apispec.json"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/health", "/api/goals", "/apidocs/", "/no-such-page", "/apispec.json"]
+)
 def test_pages_and_api_answers_carry_the_security_headers(client, path):
     headers = client.get(path).headers
 

@@ -4,6 +4,7 @@ Every kind of write made through the API (goals, contributions, portfolios, asse
 must show in the next answer, in-process and across two apps sharing a real Redis (two gunicorn workers);
 an answer served after a write must equal the one computed with the cache switched off.
 """
+
 import os
 import uuid
 
@@ -17,9 +18,13 @@ from financial_dashboard.portfolios import figures_cache
 from tests.conftest import ApiClient
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
-URLS = ("/api/dashboard", "/api/portfolios/{portfolio}/performance",
-        "/api/portfolios/{portfolio}/performance?benchmark=MSFT&from=2012-01-01",
-        "/api/portfolios/summary", "/api/goals")  # the goal list values the portfolio of a funded goal
+URLS = (
+    "/api/dashboard",
+    "/api/portfolios/{portfolio}/performance",
+    "/api/portfolios/{portfolio}/performance?benchmark=MSFT&from=2012-01-01",
+    "/api/portfolios/summary",
+    "/api/goals",
+)  # the goal list values the portfolio of a funded goal
 
 
 @pytest.fixture
@@ -42,12 +47,29 @@ def world(api, seed):
     (in the sample data's range, no prices yet)."""
     cache.clear()
     ids = seed(api)
-    ok(api.post("/api/goals", json={"title": "Pension", "target_amount": "90000", "target_date": "2040-01-31",
-                                    "portfolio_id": ids["portfolio"]}))
+    ok(
+        api.post(
+            "/api/goals",
+            json={
+                "title": "Pension",
+                "target_amount": "90000",
+                "target_date": "2040-01-31",
+                "portfolio_id": ids["portfolio"],
+            },
+        )
+    )
     contribution = api.post(f"/api/goals/{ids['goal']}/contributions", json={"amount": "100", "date": "2024-02-01"})
-    ibm = api.post(f"/api/portfolios/{ids['portfolio']}/assets", json={
-        "name": "IBM", "type": "stock", "symbol": "IBM", "quantity": "5", "amount_invested": "900",
-        "purchase_date": "2012-06-01"})
+    ibm = api.post(
+        f"/api/portfolios/{ids['portfolio']}/assets",
+        json={
+            "name": "IBM",
+            "type": "stock",
+            "symbol": "IBM",
+            "quantity": "5",
+            "amount_invested": "900",
+            "purchase_date": "2012-06-01",
+        },
+    )
     assert contribution.status_code == ibm.status_code == 201
     return {**ids, "contribution": contribution.json["id"], "ibm": ibm.json["id"]}
 
@@ -58,27 +80,40 @@ def ok(response, status=(200, 201, 204)):
 
 
 WRITES = {
-    "goal create": lambda api, ids: ok(api.post("/api/goals", json={
-        "title": "Car", "target_amount": "9000", "current_savings": "10", "target_date": "2031-01-31"})),
+    "goal create": lambda api, ids: ok(
+        api.post(
+            "/api/goals",
+            json={"title": "Car", "target_amount": "9000", "current_savings": "10", "target_date": "2031-01-31"},
+        )
+    ),
     "goal update": lambda api, ids: ok(api.patch(f"/api/goals/{ids['goal']}", json={"current_savings": "5000"})),
     "goal delete": lambda api, ids: ok(api.delete(f"/api/goals/{ids['goal']}")),
-    "contribution create": lambda api, ids: ok(api.post(f"/api/goals/{ids['goal']}/contributions",
-                                                        json={"amount": "250", "date": "2024-03-01"})),
-    "contribution delete": lambda api, ids: ok(api.delete(
-        f"/api/goals/{ids['goal']}/contributions/{ids['contribution']}")),
+    "contribution create": lambda api, ids: ok(
+        api.post(f"/api/goals/{ids['goal']}/contributions", json={"amount": "250", "date": "2024-03-01"})
+    ),
+    "contribution delete": lambda api, ids: ok(
+        api.delete(f"/api/goals/{ids['goal']}/contributions/{ids['contribution']}")
+    ),
     "portfolio create": lambda api, ids: ok(api.post("/api/portfolios", json={"name": "Second"})),
     "portfolio rename": lambda api, ids: ok(api.patch(f"/api/portfolios/{ids['portfolio']}", json={"name": "Renamed"})),
     "portfolio delete": lambda api, ids: ok(api.delete(f"/api/portfolios/{ids['portfolio']}")),
-    "asset create": lambda api, ids: ok(api.post(f"/api/portfolios/{ids['portfolio']}/assets", json={
-        "name": "Cash", "type": "cash", "amount_invested": "700", "purchase_date": "2024-01-05"})),
+    "asset create": lambda api, ids: ok(
+        api.post(
+            f"/api/portfolios/{ids['portfolio']}/assets",
+            json={"name": "Cash", "type": "cash", "amount_invested": "700", "purchase_date": "2024-01-05"},
+        )
+    ),
     "asset update": lambda api, ids: ok(api.patch(f"/api/assets/{ids['asset']}", json={"quantity": "12"})),
     "asset delete": lambda api, ids: ok(api.delete(f"/api/assets/{ids['asset']}")),
-    "price create": lambda api, ids: ok(api.post(f"/api/assets/{ids['asset']}/prices",
-                                                 json={"date": "2024-01-10", "price": "170"})),
-    "price upsert": lambda api, ids: ok(api.post(f"/api/assets/{ids['asset']}/prices",
-                                                 json=[{"date": "2024-01-04", "price": "160"}])),
-    "price update": lambda api, ids: ok(api.patch(f"/api/assets/{ids['asset']}/prices/{ids['prices'][-1]}",
-                                                  json={"price": "140"})),
+    "price create": lambda api, ids: ok(
+        api.post(f"/api/assets/{ids['asset']}/prices", json={"date": "2024-01-10", "price": "170"})
+    ),
+    "price upsert": lambda api, ids: ok(
+        api.post(f"/api/assets/{ids['asset']}/prices", json=[{"date": "2024-01-04", "price": "160"}])
+    ),
+    "price update": lambda api, ids: ok(
+        api.patch(f"/api/assets/{ids['asset']}/prices/{ids['prices'][-1]}", json={"price": "140"})
+    ),
     "price delete": lambda api, ids: ok(api.delete(f"/api/assets/{ids['asset']}/prices/{ids['prices'][-1]}")),
     "price sync": lambda api, ids: ok(api.post(f"/api/assets/{ids['ibm']}/prices/sync")),
 }
@@ -160,8 +195,9 @@ def test_new_split_data_is_used_as_soon_as_the_market_cache_has_it(app, api, wor
 
     url = f"/api/portfolios/{world['portfolio']}/performance?to=2024-01-04"
     before = float(api.get(url).json["value"])
-    monkeypatch.setitem(app.extensions.setdefault("market_providers", {}), "sample",
-                        SplitProvider([("2024-01-03", 2.0)]))
+    monkeypatch.setitem(
+        app.extensions.setdefault("market_providers", {}), "sample", SplitProvider([("2024-01-03", 2.0)])
+    )
     cache.delete("splits:sample:AAPL")  # the day-long split cache entry expires
 
     assert api.get(url).json["value"] == pytest.approx(before + 10 * 149.75)  # AAPL's 10 shares are now 20
@@ -203,6 +239,7 @@ def test_the_cache_failing_counts_as_a_miss_and_serves_nothing_stale(app, api, w
 
 # --- two workers sharing Redis ---
 
+
 @pytest.fixture
 def redis_client():
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
@@ -220,8 +257,18 @@ def redis_client():
 def workers(app, database_url, redis_client, world, api):
     """Two apps on one database and one Redis (a key prefix of this test's own), each with a client for Alice."""
     prefix = f"fd-test-{uuid.uuid4().hex}:"
-    apps = [create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database_url,
-                        "REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}) for _ in range(2)]
+    apps = [
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test",
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "REDIS_URL": REDIS_URL,
+                "CACHE_KEY_PREFIX": prefix,
+            }
+        )
+        for _ in range(2)
+    ]
     yield prefix, apps, [ApiClient(worker.test_client(), api.token) for worker in apps]
     for worker in apps:
         with worker.app_context():

@@ -4,6 +4,7 @@ Services may write with a single UPDATE, INSERT … VALUES, upsert or DELETE sta
 (atomic balances, batched prices); the per-user cache must see those by itself, work out whose rows they
 touch, and leave other users' answers alone. A write whose owners cannot be known changes everyone's.
 """
+
 import datetime as dt
 import decimal
 
@@ -27,13 +28,15 @@ def rows(app, make_user):
     ids = {}
     for name in ("alice", "bob"):
         user = make_user(email=f"{name}@example.com")
-        goal = Goal(user_id=user.id, title="Goal", target_amount=1000, current_savings=10,
-                    target_date=dt.date(2030, 1, 1))
+        goal = Goal(
+            user_id=user.id, title="Goal", target_amount=1000, current_savings=10, target_date=dt.date(2030, 1, 1)
+        )
         portfolio = Portfolio(user_id=user.id, name="P")
         db.session.add_all([goal, portfolio])
         db.session.flush()
-        asset = Asset(portfolio_id=portfolio.id, name="A", type="stock", amount_invested=100,
-                      purchase_date=dt.date(2024, 1, 2))
+        asset = Asset(
+            portfolio_id=portfolio.id, name="A", type="stock", amount_invested=100, purchase_date=dt.date(2024, 1, 2)
+        )
         db.session.add(asset)
         db.session.flush()
         price = PriceHistory(asset_id=asset.id, date=dt.date(2024, 1, 2), price=10)
@@ -64,21 +67,29 @@ def upsert(a):
     """PostgreSQL's or SQLite's INSERT … ON CONFLICT DO UPDATE of one price."""
     module = sa.dialects.postgresql if db.engine.dialect.name == "postgresql" else sa.dialects.sqlite
     statement = module.insert(PriceHistory).values(
-        [{"asset_id": a["asset"], "date": dt.date(2024, 1, 2), "price": 14, "source": "manual"}])
-    return statement.on_conflict_do_update(index_elements=["asset_id", "date"], set_={"price": statement.excluded.price})
+        [{"asset_id": a["asset"], "date": dt.date(2024, 1, 2), "price": 14, "source": "manual"}]
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["asset_id", "date"], set_={"price": statement.excluded.price}
+    )
 
 
 STATEMENTS = {
-    "ORM UPDATE … WHERE": lambda a: sa.update(Goal).where(Goal.id == a["goal"])
-    .values(current_savings=Goal.current_savings + 1),
-    "table UPDATE … WHERE": lambda a: sa.update(Goal.__table__).where(Goal.__table__.c.id == a["goal"])
-    .values(current_savings=5),
+    "ORM UPDATE … WHERE": lambda a: (
+        sa.update(Goal).where(Goal.id == a["goal"]).values(current_savings=Goal.current_savings + 1)
+    ),
+    "table UPDATE … WHERE": lambda a: (
+        sa.update(Goal.__table__).where(Goal.__table__.c.id == a["goal"]).values(current_savings=5)
+    ),
     "UPDATE of a grandchild": lambda a: sa.update(PriceHistory).where(PriceHistory.id == a["price"]).values(price=11),
     "DELETE … WHERE": lambda a: sa.delete(PriceHistory).where(PriceHistory.asset_id == a["asset"]),
     "DELETE of a parent": lambda a: sa.delete(Portfolio).where(Portfolio.id == a["portfolio"]),
-    "INSERT … VALUES (rows)": lambda a: sa.insert(PriceHistory).values([
-        {"asset_id": a["asset"], "date": dt.date(2024, 1, 3), "price": 12},
-        {"asset_id": a["asset"], "date": dt.date(2024, 1, 4), "price": 13}]),
+    "INSERT … VALUES (rows)": lambda a: sa.insert(PriceHistory).values(
+        [
+            {"asset_id": a["asset"], "date": dt.date(2024, 1, 3), "price": 12},
+            {"asset_id": a["asset"], "date": dt.date(2024, 1, 4), "price": 13},
+        ]
+    ),
     "upsert": upsert,
 }
 
@@ -93,8 +104,9 @@ def test_an_orm_bulk_insert_and_a_bulk_update_by_primary_key(rows):
     contributions = [{"goal_id": bob["goal"], "amount": decimal.Decimal(5), "date": dt.date(2024, 1, 5)}]
 
     assert changed_by(rows, lambda: db.session.execute(sa.insert(Contribution), contributions)) == {"bob"}
-    assert changed_by(rows, lambda: db.session.execute(
-        sa.update(PriceHistory), [{"id": alice["price"], "price": 20}])) == {"alice"}
+    assert changed_by(
+        rows, lambda: db.session.execute(sa.update(PriceHistory), [{"id": alice["price"], "price": 20}])
+    ) == {"alice"}
 
 
 def test_moving_rows_to_another_parent_changes_both_owners(rows):
@@ -104,12 +116,19 @@ def test_moving_rows_to_another_parent_changes_both_owners(rows):
     assert changed_by(rows, lambda: db.session.execute(move)) == {"alice", "bob"}
 
 
-@pytest.mark.parametrize("write", [
-    lambda: db.session.execute(sa.text("UPDATE goals SET current_savings = current_savings + 1")),
-    lambda: db.session.execute(sa.update(Goal).values(current_savings=0)),
-    lambda: db.session.execute(sa.insert(Contribution).from_select(
-        ["goal_id", "amount", "date"], sa.select(Goal.id, Goal.current_savings, Goal.target_date))),
-], ids=["raw SQL", "UPDATE without WHERE", "INSERT … SELECT"])
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: db.session.execute(sa.text("UPDATE goals SET current_savings = current_savings + 1")),
+        lambda: db.session.execute(sa.update(Goal).values(current_savings=0)),
+        lambda: db.session.execute(
+            sa.insert(Contribution).from_select(
+                ["goal_id", "amount", "date"], sa.select(Goal.id, Goal.current_savings, Goal.target_date)
+            )
+        ),
+    ],
+    ids=["raw SQL", "UPDATE without WHERE", "INSERT … SELECT"],
+)
 def test_a_write_whose_owners_cannot_be_known_changes_everyones_version(rows, write):
     assert EVERYONE in changed_by(rows, write)
 
@@ -117,8 +136,9 @@ def test_a_write_whose_owners_cannot_be_known_changes_everyones_version(rows, wr
 def test_orm_objects_created_changed_and_deleted(rows):
     alice, bob = rows["alice"], rows["bob"]
 
-    assert changed_by(rows, lambda: db.session.add(PriceHistory(asset_id=bob["asset"], date=dt.date(2024, 2, 1),
-                                                                price=3))) == {"bob"}
+    assert changed_by(
+        rows, lambda: db.session.add(PriceHistory(asset_id=bob["asset"], date=dt.date(2024, 2, 1), price=3))
+    ) == {"bob"}
     assert changed_by(rows, lambda: setattr(db.session.get(Asset, alice["asset"]), "amount_invested", 7)) == {"alice"}
     assert changed_by(rows, lambda: db.session.delete(db.session.get(PriceHistory, alice["price"]))) == {"alice"}
     assert changed_by(rows, lambda: db.session.get(Goal, bob["goal"])) == set()  # read only

@@ -1,4 +1,5 @@
 """Price alerts: be told when a symbol's close crosses a level, in the app and by e-mail."""
+
 from flask import Blueprint
 
 from ..common.nav import add_nav

@@ -1,4 +1,5 @@
 """JSON routes for price alerts under /api/alerts."""
+
 from flask import g
 
 from ..auth.tokens import api_login_required
@@ -28,10 +29,14 @@ def dump(alert):
 def list_alerts():
     """List my alerts, oldest first; filter by status or unread."""
     args = query_args(AlertQuerySchema)
-    page = db.paginate(services.alerts_of(g.user, args.get("status"), args.get("unseen")), page=args["page"],
-                       per_page=args["per_page"], error_out=False, count=True)
-    return {"items": [dump(a) for a in page.items], "page": page.page, "per_page": page.per_page,
-            "total": page.total}
+    page = db.paginate(
+        services.alerts_of(g.user, args.get("status"), args.get("unseen")),
+        page=args["page"],
+        per_page=args["per_page"],
+        error_out=False,
+        count=True,
+    )
+    return {"items": [dump(a) for a in page.items], "page": page.page, "per_page": page.per_page, "total": page.total}
 
 
 @bp.post("/api/alerts")
@@ -52,9 +57,15 @@ def get_alert(alert_id):
 
 
 @bp.patch("/api/alerts/<int:alert_id>")
-@api_doc("alerts", body=AlertUpdateSchema, response=AlertSchema, errors=(404,), description="""Change `condition`,
+@api_doc(
+    "alerts",
+    body=AlertUpdateSchema,
+    response=AlertSchema,
+    errors=(404,),
+    description="""Change `condition`,
 `target` or `note` (a new condition or target re-arms it from the newest bar), `active` true to re-arm or false
-to pause, `seen` true to mark a triggered alert as read. The symbol cannot change.""")
+to pause, `seen` true to mark a triggered alert as read. The symbol cannot change.""",
+)
 @api_login_required
 def update_alert(alert_id):
     """Change, re-arm, pause or mark an alert as read."""

@@ -3,6 +3,7 @@
 The app is always told (a triggered alert is stored and counted in the menu); a channel is an extra way,
 used when it is configured. E-mail goes through Flask-Mailman's SMTP backend when ``MAIL_SERVER`` is set.
 """
+
 import logging
 from collections import defaultdict
 
@@ -47,18 +48,38 @@ class EmailChannel:
         # The connection is built from the config at send time (not at start-up), always with a timeout, so
         # an unreachable mail server cannot hold a check for long.
         connection = mail.get_connection(
-            backend=config.get("MAIL_BACKEND") or "smtp", host=config["MAIL_SERVER"],
-            port=int(config.get("MAIL_PORT") or 25), username=config.get("MAIL_USERNAME") or "",
-            password=config.get("MAIL_PASSWORD") or "", use_tls=bool(config.get("MAIL_USE_TLS")),
-            use_ssl=bool(config.get("MAIL_USE_SSL")), timeout=float(config.get("MAIL_TIMEOUT") or 10))
-        lines = [f"- {a.describe()}: closed at {plain(a.triggered_price)} on {a.triggered_bar_at:%Y-%m-%d}"
-                 + (f" ({a.note})" if a.note else "") for a in alerts]
-        subject = (f"Price alert: {alerts[0].describe()}" if len(alerts) == 1
-                   else f"{len(alerts)} price alerts triggered")
-        body = "\n".join([f"Hello {user.name},", "", "These alerts of yours have triggered:", *lines, "",
-                          "They are paused now; re-arm them on the alerts page.", "", "financial_dashboard"])
-        EmailMessage(subject, body, config.get("MAIL_DEFAULT_SENDER") or "alerts@localhost", [user.email],
-                     connection=connection).send()
+            backend=config.get("MAIL_BACKEND") or "smtp",
+            host=config["MAIL_SERVER"],
+            port=int(config.get("MAIL_PORT") or 25),
+            username=config.get("MAIL_USERNAME") or "",
+            password=config.get("MAIL_PASSWORD") or "",
+            use_tls=bool(config.get("MAIL_USE_TLS")),
+            use_ssl=bool(config.get("MAIL_USE_SSL")),
+            timeout=float(config.get("MAIL_TIMEOUT") or 10),
+        )
+        lines = [
+            f"- {a.describe()}: closed at {plain(a.triggered_price)} on {a.triggered_bar_at:%Y-%m-%d}"
+            + (f" ({a.note})" if a.note else "")
+            for a in alerts
+        ]
+        subject = (
+            f"Price alert: {alerts[0].describe()}" if len(alerts) == 1 else f"{len(alerts)} price alerts triggered"
+        )
+        body = "\n".join(
+            [
+                f"Hello {user.name},",
+                "",
+                "These alerts of yours have triggered:",
+                *lines,
+                "",
+                "They are paused now; re-arm them on the alerts page.",
+                "",
+                "financial_dashboard",
+            ]
+        )
+        EmailMessage(
+            subject, body, config.get("MAIL_DEFAULT_SENDER") or "alerts@localhost", [user.email], connection=connection
+        ).send()
 
 
 def notify_triggered(alerts) -> int:

@@ -6,6 +6,7 @@ bars read back from the store, no second fetch). An alert triggers once, on the 
 its condition: ``above`` a close at or over the target after one under it, ``below`` the mirror image,
 ``change_pct_above`` a close at least ``target`` percent over the previous one.
 """
+
 import dataclasses
 import datetime as dt
 import decimal
@@ -77,8 +78,9 @@ def market_bars(kind: str, symbol: str, since: dt.datetime | None) -> pd.DataFra
 
 def stored_bars(source: str) -> Callable:
     """Bars just stored by ``source``, read back from the store (the fetch hook's path)."""
-    return lambda kind, symbol, since: store.load_bars(source, symbol, "1d",
-                                                        start=None if since is None else pd.Timestamp(since))
+    return lambda kind, symbol, since: store.load_bars(
+        source, symbol, "1d", start=None if since is None else pd.Timestamp(since)
+    )
 
 
 def check_alerts(symbols=None, bars_for: Callable = market_bars, notify: bool = True) -> CheckReport:

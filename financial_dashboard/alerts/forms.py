@@ -1,11 +1,15 @@
 """The alert form; its rules live in alerts/schemas.py and are applied by common.forms.submit_form."""
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import NumberInput
 
-CONDITION_CHOICES = [SelectChoice("above", "closes above"), SelectChoice("below", "closes below"),
-                     SelectChoice("change_pct_above", "rises in a day by at least (%)")]
+CONDITION_CHOICES = [
+    SelectChoice("above", "closes above"),
+    SelectChoice("below", "closes below"),
+    SelectChoice("change_pct_above", "rises in a day by at least (%)"),
+]
 
 
 class AlertForm(FlaskForm):

@@ -5,6 +5,7 @@ symbols got daily bars, and once the request or command is over (its work commit
 symbols are checked against the bars just stored, read back from the store rather than fetched again.
 Imports and the bundled sample set are not fetches: ``flask alerts check`` sees them.
 """
+
 import logging
 
 import sqlalchemy as sa
@@ -24,8 +25,11 @@ def _record(state):
     if not state.is_insert or getattr(getattr(statement, "table", None), "name", None) != "market_bars":
         return
     params = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
-    fresh = {(row.get("source"), row.get("symbol")) for row in params
-             if row.get("interval") == "1d" and row.get("source") not in OFFLINE_SOURCES}
+    fresh = {
+        (row.get("source"), row.get("symbol"))
+        for row in params
+        if row.get("interval") == "1d" and row.get("source") not in OFFLINE_SOURCES
+    }
     if fresh:
         state.session.info.setdefault(PENDING, set()).update(fresh)
 

@@ -1,4 +1,5 @@
 """Price alerts: a condition on a symbol's daily close, armed until a newly seen close meets it."""
+
 import datetime as dt
 import decimal
 

@@ -1,4 +1,5 @@
 """Request and response schemas of price alerts."""
+
 import decimal
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -19,24 +20,42 @@ class JSONBoolean(fields.Boolean):
 
 class AlertSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
-    symbol = trimmed(32, required=True, metadata={
-        "example": "AAPL", "description": "Checked against the market data.", "pattern": MARKET_SYMBOL})
-    condition = fields.String(required=True, validate=validate.OneOf(CONDITIONS), metadata={
-        "description": "above / below: a new daily close crosses the target price; change_pct_above: a new close "
-                       "is at least `target` percent above the previous one."})
-    target = Exact(places=8, minimum=decimal.Decimal(0), min_inclusive=False, maximum=decimal.Decimal(10**10),
-                   required=True, metadata={"description": "A price, or a percentage for change_pct_above."})
+    symbol = trimmed(
+        32,
+        required=True,
+        metadata={"example": "AAPL", "description": "Checked against the market data.", "pattern": MARKET_SYMBOL},
+    )
+    condition = fields.String(
+        required=True,
+        validate=validate.OneOf(CONDITIONS),
+        metadata={
+            "description": "above / below: a new daily close crosses the target price; change_pct_above: a new close "
+            "is at least `target` percent above the previous one."
+        },
+    )
+    target = Exact(
+        places=8,
+        minimum=decimal.Decimal(0),
+        min_inclusive=False,
+        maximum=decimal.Decimal(10**10),
+        required=True,
+        metadata={"description": "A price, or a percentage for change_pct_above."},
+    )
     note = trimmed(200, min_length=0, allow_none=True)
     active = JSONBoolean(metadata={"description": "PATCH true to re-arm (from the newest bar on), false to pause."})
     seen = JSONBoolean(metadata={"description": "PATCH true to mark a triggered alert as read."})
     status = fields.String(dump_only=True, metadata={"enum": ["active", "triggered", "paused"]})
     description = fields.String(dump_only=True, metadata={"example": "AAPL closes above 450"})
     created_at = UTCTimestamp(dump_only=True)
-    last_seen_at = UTCTimestamp(dump_only=True, allow_none=True, metadata={
-        "description": "The newest bar checked; only closes after it can trigger."})
+    last_seen_at = UTCTimestamp(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The newest bar checked; only closes after it can trigger."},
+    )
     triggered_at = UTCTimestamp(dump_only=True, allow_none=True, metadata={"description": "When the check found it."})
-    triggered_price = Exact(places=8, dump_only=True, allow_none=True,
-                            metadata={"description": "The close that met it."})
+    triggered_price = Exact(
+        places=8, dump_only=True, allow_none=True, metadata={"description": "The close that met it."}
+    )
     triggered_bar_at = UTCTimestamp(dump_only=True, allow_none=True, metadata={"description": "That close's bar."})
     emailed_at = UTCTimestamp(dump_only=True, allow_none=True)
 
@@ -54,8 +73,10 @@ class AlertUpdateSchema(AlertSchema):
 
 
 class AlertQuerySchema(QuerySchema):
-    status = fields.String(validate=validate.OneOf(("active", "triggered", "paused")),
-                           metadata={"description": "Only alerts in this state."})
+    status = fields.String(
+        validate=validate.OneOf(("active", "triggered", "paused")),
+        metadata={"description": "Only alerts in this state."},
+    )
     unseen = JSONBoolean(metadata={"description": "true: only triggered alerts not yet read."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=2**31 - 1))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

@@ -1,4 +1,5 @@
 """Alert logic, always scoped to one user: create (checked against the market data), change, re-arm, read."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -43,14 +44,22 @@ def _baseline(alert: Alert, quote: dict | None) -> None:
 
 def _check_target(alert: Alert) -> None:
     if alert.condition == "change_pct_above" and alert.target > MAX_CHANGE_PCT:
-        raise BadRequest("A daily change target is a percentage of at most 1000.",
-                         fields={"target": [f"At most {MAX_CHANGE_PCT} for change_pct_above."]})
+        raise BadRequest(
+            "A daily change target is a percentage of at most 1000.",
+            fields={"target": [f"At most {MAX_CHANGE_PCT} for change_pct_above."]},
+        )
 
 
 def create_alert(user, data: dict) -> Alert:
     kind, symbol, quote = quotes.checked_symbol(data["symbol"])
-    alert = Alert(user_id=user.id, symbol=symbol, kind=kind, condition=data["condition"], target=data["target"],
-                  note=data.get("note") or None)
+    alert = Alert(
+        user_id=user.id,
+        symbol=symbol,
+        kind=kind,
+        condition=data["condition"],
+        target=data["target"],
+        note=data.get("note") or None,
+    )
     _check_target(alert)
     _baseline(alert, quote)
     db.session.add(alert)
@@ -101,9 +110,11 @@ def unseen_count(user) -> int:
 
 def mark_seen(user) -> int:
     """Mark every triggered, unread alert of ``user`` as read (the alerts page does, once it has shown them)."""
-    result = db.session.execute(sa.update(Alert).where(
-        Alert.user_id == user.id, Alert.triggered_at.is_not(None), Alert.seen_at.is_(None)).values(
-        seen_at=clock.utcnow()))
+    result = db.session.execute(
+        sa.update(Alert)
+        .where(Alert.user_id == user.id, Alert.triggered_at.is_not(None), Alert.seen_at.is_(None))
+        .values(seen_at=clock.utcnow())
+    )
     db.session.commit()
     return result.rowcount
 

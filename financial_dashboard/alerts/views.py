@@ -1,5 +1,6 @@
 """Alert pages: the list (new triggers first, marked read once shown), create, re-arm, delete; and the
 "Alert me" panel on the market explorer and the watchlists."""
+
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
@@ -69,8 +70,13 @@ def suggested_target(price) -> str:
 def alert_panel(bars) -> dict:
     """The explorer's "Alert me when … is above …" form for the symbol shown."""
     price = float(bars.frame["close"].iloc[-1]) if not bars.frame.empty else None
-    return {"template": "alerts/_panel.html", "symbol": bars.symbol, "target": suggested_target(price),
-            "signed_in": current_user.is_authenticated, "next": request.full_path.rstrip("?")}
+    return {
+        "template": "alerts/_panel.html",
+        "symbol": bars.symbol,
+        "target": suggested_target(price),
+        "signed_in": current_user.is_authenticated,
+        "next": request.full_path.rstrip("?"),
+    }
 
 
 alert_panel.title = "Price alert"

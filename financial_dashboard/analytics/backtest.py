@@ -4,6 +4,7 @@ Both start at the open of the bar after the first signal that could be acted on 
 position still open at the end is valued at that close. ``cost_pct`` is charged on every entry and exit
 (buy and hold pays it once, on entry). Returns, drawdowns and the win rate are in percent.
 """
+
 import numpy as np
 import pandas as pd
 
@@ -39,14 +40,21 @@ def backtest(frame: pd.DataFrame, signals: pd.Series, cost_pct: float = 0.1, fir
     wins = sum(1 for tr in closed if tr["return"] > 0)
     index = frame.index
     result = {
-        "start": index[start], "end": index[-1], "bars": n - start, "cost_pct_per_trade": cost_pct,
+        "start": index[start],
+        "end": index[-1],
+        "bars": n - start,
+        "cost_pct_per_trade": cost_pct,
         "strategy_return_pct": finite((equity[-1] - 1) * 100),
         "buy_and_hold_return_pct": finite((hold[-1] - 1) * 100),
-        "trades": len(trades), "closed_trades": len(closed), "open_position": open_trade,
+        "trades": len(trades),
+        "closed_trades": len(closed),
+        "open_position": open_trade,
         "win_rate_pct": finite(wins * 100 / len(closed)) if closed else None,
-        "max_drawdown_pct": _drawdown(equity), "buy_and_hold_max_drawdown_pct": _drawdown(hold),
+        "max_drawdown_pct": _drawdown(equity),
+        "buy_and_hold_max_drawdown_pct": _drawdown(hold),
         "exposure_pct": finite(sum((tr["exit"] or n) - tr["entry"] for tr in trades) * 100 / (n - start)),
-        "equity": pd.Series(equity, index=index[start:]), "buy_and_hold": pd.Series(hold, index=index[start:]),
+        "equity": pd.Series(equity, index=index[start:]),
+        "buy_and_hold": pd.Series(hold, index=index[start:]),
     }
     result["verdict"] = verdict(result)
     return result
@@ -62,16 +70,30 @@ def verdict(result: dict) -> str:
     if mine is None or hold is None:
         return "There are too few bars to compare the signals with buying and holding."
     span = f"from {result['start']:%Y-%m-%d} to {result['end']:%Y-%m-%d}"
-    figures = (f"Following the signals would have returned {mine:+.1f} % against {hold:+.1f} % for buying and "
-               f"holding {span}")
+    figures = (
+        f"Following the signals would have returned {mine:+.1f} % against {hold:+.1f} % for buying and holding {span}"
+    )
     if abs(mine - hold) < 0.05:
         return figures + ": about the same."
     return figures + (": the signals did better." if mine > hold else ": buying and holding did better.")
 
 
 def _empty(cost_pct: float) -> dict:
-    return {"start": None, "end": None, "bars": 0, "cost_pct_per_trade": cost_pct, "strategy_return_pct": None,
-            "buy_and_hold_return_pct": None, "trades": 0, "closed_trades": 0, "open_position": False,
-            "win_rate_pct": None, "max_drawdown_pct": None, "buy_and_hold_max_drawdown_pct": None,
-            "exposure_pct": None, "equity": pd.Series(dtype=float), "buy_and_hold": pd.Series(dtype=float),
-            "verdict": "There are too few bars to compare the signals with buying and holding."}
+    return {
+        "start": None,
+        "end": None,
+        "bars": 0,
+        "cost_pct_per_trade": cost_pct,
+        "strategy_return_pct": None,
+        "buy_and_hold_return_pct": None,
+        "trades": 0,
+        "closed_trades": 0,
+        "open_position": False,
+        "win_rate_pct": None,
+        "max_drawdown_pct": None,
+        "buy_and_hold_max_drawdown_pct": None,
+        "exposure_pct": None,
+        "equity": pd.Series(dtype=float),
+        "buy_and_hold": pd.Series(dtype=float),
+        "verdict": "There are too few bars to compare the signals with buying and holding.",
+    }

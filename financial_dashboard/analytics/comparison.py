@@ -1,4 +1,5 @@
 """Comparing price histories: rebased to 0 % on the first common date, correlation of daily returns, risk figures."""
+
 import math
 
 import numpy as np
@@ -46,6 +47,6 @@ DEFINITIONS = {
     "correlation": "Pearson correlation of the daily returns on the common dates, from -1 to 1.",
     "return_pct": "The percentage change from the first to the last common date.",
     "volatility_pct": "The standard deviation of the daily returns, scaled to a year by the square root of "
-                      "252 (365 when every symbol is crypto), in percent.",
+    "252 (365 when every symbol is crypto), in percent.",
     "max_drawdown_pct": "The largest percentage fall from an earlier peak over the common dates, zero or below.",
 }

@@ -1,4 +1,5 @@
 """Which currencies a set of holdings is priced in, so a total is never a sum of dollars and rupees unawares."""
+
 from collections.abc import Iterable, Mapping
 from typing import Any
 

@@ -1,4 +1,5 @@
 """Figures of a set of holdings on a day: summary, totals, biggest movers, allocation and the value series for charts."""
+
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -29,10 +30,13 @@ def summarize(positions: Sequence[AssetPosition], as_of: dt.date) -> dict[str, A
     previous = sum(s["value"] for s in before)
     previous_profit = previous - sum(s["invested"] for s in before)
     return {
-        "invested": round(invested, 2), "value": round(value, 2), "profit": cents(profit),
+        "invested": round(invested, 2),
+        "value": round(value, 2),
+        "profit": cents(profit),
         "return_pct": cents(ratio(profit * 100, invested)) if profit is not None else None,
         "change_today": cents(profit - previous_profit) if profit is not None and previous else None,
-        "holdings": len(positions), "unpriced": unpriced,
+        "holdings": len(positions),
+        "unpriced": unpriced,
     }
 
 
@@ -44,10 +48,15 @@ def total(summaries: list[dict]) -> dict[str, Any]:
     profit = round(sum(profits), 2) if profits or not summaries else None
     priced_invested = sum(s["invested"] for s in summaries if s["profit"] is not None)
     changes = [s["change_today"] for s in summaries if s["change_today"] is not None]
-    return {"invested": invested, "value": round(sum(s["value"] for s in summaries), 2), "profit": profit,
-            "return_pct": cents(ratio(profit * 100, priced_invested)) if profit is not None else None,
-            "change_today": round(sum(changes), 2) if changes else None,
-            "holdings": sum(s["holdings"] for s in summaries), "unpriced": sum(s["unpriced"] for s in summaries)}
+    return {
+        "invested": invested,
+        "value": round(sum(s["value"] for s in summaries), 2),
+        "profit": profit,
+        "return_pct": cents(ratio(profit * 100, priced_invested)) if profit is not None else None,
+        "change_today": round(sum(changes), 2) if changes else None,
+        "holdings": sum(s["holdings"] for s in summaries),
+        "unpriced": sum(s["unpriced"] for s in summaries),
+    }
 
 
 def movers(positions: Sequence[AssetPosition], limit: int = 5) -> list[dict[str, Any]]:
@@ -57,8 +66,16 @@ def movers(positions: Sequence[AssetPosition], limit: int = 5) -> list[dict[str,
         if len(p.prices) < 2 or p.prices.iloc[-2] <= 0:
             continue
         last, previous = float(p.prices.iloc[-1]), float(p.prices.iloc[-2])
-        moved.append({"asset_id": p.id, "name": p.name, "type": p.type, "price": last,
-                      "date": p.prices.index[-1].date(), "change_pct": round((last / previous - 1) * 100, 2)})
+        moved.append(
+            {
+                "asset_id": p.id,
+                "name": p.name,
+                "type": p.type,
+                "price": last,
+                "date": p.prices.index[-1].date(),
+                "change_pct": round((last / previous - 1) * 100, 2),
+            }
+        )
     return sorted(moved, key=lambda m: -abs(m["change_pct"]))[:limit]
 
 
@@ -70,8 +87,10 @@ def _type_values(states: list[tuple[AssetPosition, dict]]) -> dict[str, float]:
 
 
 def _by_type(values: dict[str, float], whole: float) -> list[dict[str, Any]]:
-    return [{"type": kind, "value": cents(value), "pct": _share(value, whole)}
-            for kind, value in sorted(values.items(), key=lambda item: -item[1])]
+    return [
+        {"type": kind, "value": cents(value), "pct": _share(value, whole)}
+        for kind, value in sorted(values.items(), key=lambda item: -item[1])
+    ]
 
 
 def _share(value: float, whole: float) -> float | None:
@@ -84,8 +103,14 @@ def allocation(states: list[tuple[AssetPosition, dict]], whole: float) -> dict[s
     ``states`` pairs each holding with its ``value_on`` result; shares are None when ``whole`` is not positive.
     """
     by_asset = [
-        {"id": p.id, "name": p.name, "type": p.type, "value": cents(s["value"]),
-         "pct": _share(s["value"], whole), "priced": s["priced"]}
+        {
+            "id": p.id,
+            "name": p.name,
+            "type": p.type,
+            "value": cents(s["value"]),
+            "pct": _share(s["value"], whole),
+            "priced": s["priced"],
+        }
         for p, s in sorted(states, key=lambda item: -item[1]["value"])
     ]
     return {"by_asset": by_asset, "by_type": _by_type(_type_values(states), whole)}
@@ -112,7 +137,7 @@ def thin(frame: pd.DataFrame, max_points: int | None = MAX_SERIES_POINTS) -> tup
     """
     if max_points is None or len(frame) <= max_points:
         return frame, "1d"
-    for step, freq in SERIES_STEPS[1:]:
+    for step, freq in SERIES_STEPS[1:]:  # noqa: B007 (used after the loop: the step that fits)
         keep = ~frame.index.to_period(freq).duplicated(keep="last")  # the last day of each period
         keep[0] = True
         values = frame["value"].to_numpy(dtype="float64")
@@ -127,16 +152,19 @@ def series_points(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a ``portfolio_series`` frame as {date, value, invested}, money in cents."""
     # Plain floats and round() rather than cents() per value: the checks cost more than the series itself.
     value, invested = (frame[name].to_numpy(dtype="float64").tolist() for name in ("value", "invested"))
-    return [{"date": day, "value": _cents(v), "invested": _cents(i)}
-            for day, v, i in zip(frame.index.date, value, invested)]
+    return [
+        {"date": day, "value": _cents(v), "invested": _cents(i)}
+        for day, v, i in zip(frame.index.date, value, invested, strict=True)
+    ]
 
 
 def _cents(value: float) -> float | None:
     return round(value, 2) if math.isfinite(value) else None
 
 
-def value_series(positions: Sequence[AssetPosition], as_of: dt.date,
-                 max_points: int | None = MAX_SERIES_POINTS) -> tuple[list[dict[str, Any]], str]:
+def value_series(
+    positions: Sequence[AssetPosition], as_of: dt.date, max_points: int | None = MAX_SERIES_POINTS
+) -> tuple[list[dict[str, Any]], str]:
     """Value and invested capital of all holdings together, from the first purchase to ``as_of``, thinned
     for charts (see ``thin``); returns (points, step)."""
     if not positions:

@@ -3,6 +3,7 @@
 Every function returns series with the same index and length as its input,
 NaN during the warm-up bars, so callers can line results up with the history.
 """
+
 import math
 from collections.abc import Callable, Iterable
 
@@ -101,8 +102,7 @@ def compute_indicators(close: pd.Series, names: Iterable[str]) -> dict[str, dict
     unknown = [name for name in names if name not in INDICATORS]
     if unknown:
         raise ValueError(
-            f"Unknown indicator(s): {', '.join(map(str, unknown))}. "
-            f"Allowed: {', '.join(ALLOWED_INDICATORS)}."
+            f"Unknown indicator(s): {', '.join(map(str, unknown))}. Allowed: {', '.join(ALLOWED_INDICATORS)}."
         )
     return {name: INDICATORS[name](close) for name in names}
 

@@ -1,4 +1,5 @@
 """Headline figures (return, volatility, drawdown, ...) for one OHLCV price history."""
+
 import math
 from typing import Any
 
@@ -19,9 +20,7 @@ KPI_DEFINITIONS: dict[str, str] = {
     "change_pct": "The latest change as a percentage of the previous close.",
     "high": "The highest traded price over the period.",
     "low": "The lowest traded price over the period.",
-    "max_drawdown_pct": (
-        "The largest percentage fall of the close from an earlier peak, as a value of zero or below."
-    ),
+    "max_drawdown_pct": ("The largest percentage fall of the close from an earlier peak, as a value of zero or below."),
     "average_volume": "The mean traded volume per bar.",
     "bars": "The number of price bars in the period.",
     "start": "The timestamp of the first bar.",

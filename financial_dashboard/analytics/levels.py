@@ -1,4 +1,5 @@
 """Support and resistance from recent swing lows and highs, the average true range, and a suggested stop-loss."""
+
 import pandas as pd
 from ta.volatility import AverageTrueRange
 
@@ -39,11 +40,13 @@ def stop_loss(close: float, signal: str, levels: dict, atr: float | None) -> tup
     if signal == "SELL":
         nearest = levels["resistance"][0] if levels["resistance"] else None
         if nearest is None:
-            return close + 2 * atr, (f"2 ATR ({atr:.2f}) above the close: no swing high above it in the last "
-                                     f"{LOOKBACK} bars.")
+            return close + 2 * atr, (
+                f"2 ATR ({atr:.2f}) above the close: no swing high above it in the last {LOOKBACK} bars."
+            )
         stop = min(nearest + 0.5 * atr, close + 3 * atr)
-        return stop, (f"Half an ATR ({atr:.2f}) above the nearest resistance ({nearest:.2f}), at most 3 ATR above "
-                      "the close.")
+        return stop, (
+            f"Half an ATR ({atr:.2f}) above the nearest resistance ({nearest:.2f}), at most 3 ATR above the close."
+        )
     nearest = levels["support"][0] if levels["support"] else None
     if nearest is None:
         return close - 2 * atr, f"2 ATR ({atr:.2f}) under the close: no swing low under it in the last {LOOKBACK} bars."

@@ -1,4 +1,5 @@
 """Small conversions every analytics module shares: finite floats, cents, percentages, ratios, calendar days."""
+
 import datetime as dt
 import math
 from decimal import Decimal

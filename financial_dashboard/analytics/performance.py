@@ -14,6 +14,7 @@ Conventions (the README repeats them):
 * Rates (``risk_free_annual``) are fractions: 0.03 is 3 %. Report figures ending in
   ``_pct`` are percentages.
 """
+
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
@@ -162,7 +163,7 @@ def max_drawdown(values: pd.Series) -> float | None:
     positive = np.flatnonzero(values.to_numpy() > 0)
     if not len(positive):
         return None
-    values = values.iloc[positive[0]:]
+    values = values.iloc[positive[0] :]
     return finite((values / values.cummax() - 1).min())
 
 

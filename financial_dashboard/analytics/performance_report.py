@@ -1,4 +1,5 @@
 """A portfolio's performance report: every figure over a period (see performance.py), with definitions and reasons."""
+
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any

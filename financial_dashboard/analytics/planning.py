@@ -14,6 +14,7 @@ Conventions (the README repeats them):
   rounded up, so paying exactly that amount reaches the target.
 * Withdrawals are not modelled here: the caller passes the savings left after them.
 """
+
 import calendar
 import datetime as dt
 import math

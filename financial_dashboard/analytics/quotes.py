@@ -1,4 +1,5 @@
 """A quote from a price history: latest close, previous close, day change, change over N days, a sparkline."""
+
 import pandas as pd
 
 from .numbers import finite, ratio
@@ -15,8 +16,14 @@ def quote_figures(frame: pd.DataFrame, days: int = 30) -> dict:
     ``change_{days}d_pct`` compares the latest close with the last close on or before ``days`` calendar
     days earlier; None when the history does not reach back that far. Nothing is NaN: missing is None.
     """
-    figures = {"price": None, "previous_close": None, "change": None, "change_pct": None, "volume": None,
-               f"change_{days}d_pct": None}
+    figures = {
+        "price": None,
+        "previous_close": None,
+        "change": None,
+        "change_pct": None,
+        "volume": None,
+        f"change_{days}d_pct": None,
+    }
     if frame.empty:
         return figures
     close = frame["close"]
@@ -25,8 +32,11 @@ def quote_figures(frame: pd.DataFrame, days: int = 30) -> dict:
     if len(close) >= 2:
         previous = finite(close.iloc[-2])
         change = None if last is None or previous is None else last - previous
-        figures.update(previous_close=previous, change=significant(change),
-                       change_pct=significant(None if change is None else ratio(change * 100, previous)))
+        figures.update(
+            previous_close=previous,
+            change=significant(change),
+            change_pct=significant(None if change is None else ratio(change * 100, previous)),
+        )
     cutoff = close.index[-1] - pd.Timedelta(days=days)
     before = close[close.index <= cutoff]
     if not before.empty and last is not None:

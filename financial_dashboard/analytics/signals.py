@@ -13,6 +13,7 @@ The signal is the mean of the four scores: BUY at +0.25 or more, SELL at -0.25 o
 strength is the size of that mean (0 to 1). The same vectorised scores drive the backtest, so the reading
 shown today is exactly the one the backtest followed on every past bar.
 """
+
 import dataclasses
 
 import numpy as np
@@ -40,9 +41,19 @@ def indicators(close: pd.Series) -> pd.DataFrame:
     """The indicator values the rules read, aligned with ``close``."""
     lines = macd(close)
     bands = bollinger(close)
-    return pd.DataFrame({"close": close, "rsi": rsi(close, 14), "macd": lines["macd"], "macd_signal": lines["signal"],
-                         "ma20": sma(close, 20), "ma50": sma(close, 50), "bb_upper": bands["upper"],
-                         "bb_lower": bands["lower"]}, index=close.index)
+    return pd.DataFrame(
+        {
+            "close": close,
+            "rsi": rsi(close, 14),
+            "macd": lines["macd"],
+            "macd_signal": lines["signal"],
+            "ma20": sma(close, 20),
+            "ma50": sma(close, 50),
+            "bb_upper": bands["upper"],
+            "bb_lower": bands["lower"],
+        },
+        index=close.index,
+    )
 
 
 def _cross_age(fast: pd.Series, slow: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -66,14 +77,17 @@ def scores(ind: pd.DataFrame) -> pd.DataFrame:
     rsi_score = pd.Series(np.select([ind["rsi"] < 30, ind["rsi"] > 70], [1.0, -1.0], 0.0), index=ind.index)
     macd_up, macd_down = _cross_age(ind["macd"], ind["macd_signal"])
     macd_side = np.sign(ind["macd"] - ind["macd_signal"]) * 0.5
-    macd_score = pd.Series(np.select([macd_up < MACD_CROSS_BARS, macd_down < MACD_CROSS_BARS], [1.0, -1.0],
-                                     macd_side), index=ind.index)
+    macd_score = pd.Series(
+        np.select([macd_up < MACD_CROSS_BARS, macd_down < MACD_CROSS_BARS], [1.0, -1.0], macd_side), index=ind.index
+    )
     ma_up, ma_down = _cross_age(ind["ma20"], ind["ma50"])
     ma_side = np.sign(ind["ma20"] - ind["ma50"]) * 0.5
-    ma_score = pd.Series(np.select([ma_up < MA_CROSS_BARS, ma_down < MA_CROSS_BARS], [1.0, -1.0], ma_side),
-                         index=ind.index)
-    band_score = pd.Series(np.select([ind["close"] < ind["bb_lower"], ind["close"] > ind["bb_upper"]], [1.0, -1.0],
-                                     0.0), index=ind.index)
+    ma_score = pd.Series(
+        np.select([ma_up < MA_CROSS_BARS, ma_down < MA_CROSS_BARS], [1.0, -1.0], ma_side), index=ind.index
+    )
+    band_score = pd.Series(
+        np.select([ind["close"] < ind["bb_lower"], ind["close"] > ind["bb_upper"]], [1.0, -1.0], 0.0), index=ind.index
+    )
     frame = pd.DataFrame({"rsi": rsi_score, "macd": macd_score, "ma": ma_score, "bollinger": band_score})
     frame.loc[ind["rsi"].isna(), "rsi"] = np.nan
     frame.loc[ind["macd_signal"].isna(), "macd"] = np.nan
@@ -98,9 +112,13 @@ def evaluate(frame: pd.DataFrame) -> tuple[Reading, pd.Series]:
     last = rule_scores.iloc[-1]
     ready = bool(last.notna().all())
     score = float(last.mean()) if ready else 0.0
-    reading = Reading(signal=str(series.iloc[-1]), strength=round(min(1.0, abs(score)), 4), score=round(score, 4),
-                      reasons=explain(ind, len(frame)),
-                      scores={name: (None if pd.isna(last[name]) else float(last[name])) for name in RULES})
+    reading = Reading(
+        signal=str(series.iloc[-1]),
+        strength=round(min(1.0, abs(score)), 4),
+        score=round(score, 4),
+        reasons=explain(ind, len(frame)),
+        scores={name: (None if pd.isna(last[name]) else float(last[name])) for name in RULES},
+    )
     return reading, series
 
 
@@ -138,8 +156,9 @@ def explain(ind: pd.DataFrame, bars: int) -> list[str]:
         else:
             side = "above" if last["macd"] > last["macd_signal"] else "below"
             mood = "upward" if side == "above" else "downward"
-            reasons.append(f"MACD ({last['macd']:.2f}) is {side} its signal line ({last['macd_signal']:.2f}): "
-                           f"{mood} momentum.")
+            reasons.append(
+                f"MACD ({last['macd']:.2f}) is {side} its signal line ({last['macd_signal']:.2f}): {mood} momentum."
+            )
     if pd.isna(last["ma50"]):
         reasons.append(f"Not enough bars for MA 50 (needs 50, has {bars}).")
     else:
@@ -154,12 +173,18 @@ def explain(ind: pd.DataFrame, bars: int) -> list[str]:
     if pd.isna(last["bb_lower"]):
         reasons.append(f"Not enough bars for the Bollinger bands (needs 20, has {bars}).")
     elif last["close"] < last["bb_lower"]:
-        reasons.append(f"The close ({last['close']:.2f}) is below the lower Bollinger band ({last['bb_lower']:.2f}): "
-                       "stretched to the downside.")
+        reasons.append(
+            f"The close ({last['close']:.2f}) is below the lower Bollinger band ({last['bb_lower']:.2f}): "
+            "stretched to the downside."
+        )
     elif last["close"] > last["bb_upper"]:
-        reasons.append(f"The close ({last['close']:.2f}) is above the upper Bollinger band ({last['bb_upper']:.2f}): "
-                       "stretched to the upside.")
+        reasons.append(
+            f"The close ({last['close']:.2f}) is above the upper Bollinger band ({last['bb_upper']:.2f}): "
+            "stretched to the upside."
+        )
     else:
-        reasons.append(f"The close ({last['close']:.2f}) is inside the Bollinger bands "
-                       f"({last['bb_lower']:.2f} to {last['bb_upper']:.2f}).")
+        reasons.append(
+            f"The close ({last['close']:.2f}) is inside the Bollinger bands "
+            f"({last['bb_lower']:.2f} to {last['bb_upper']:.2f})."
+        )
     return reasons

@@ -8,6 +8,7 @@ Definitions (the README repeats them):
 * value on a day = units × the last price on or before that day; 0 before the purchase
   date; the amount invested when there is no usable price (``priced`` is then False).
 """
+
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -33,8 +34,12 @@ def price_series(series: pd.Series | None) -> pd.Series:
         return _EMPTY.copy(deep=False)
     index = series.index
     if (
-        isinstance(index, pd.DatetimeIndex) and index.tz is None and series.dtype == "float64"
-        and index.is_monotonic_increasing and index.is_normalized and not np.isnan(series.to_numpy()).any()
+        isinstance(index, pd.DatetimeIndex)
+        and index.tz is None
+        and series.dtype == "float64"
+        and index.is_monotonic_increasing
+        and index.is_normalized
+        and not np.isnan(series.to_numpy()).any()
     ):
         return series  # already clean: skip the copies, they dominate a 50-asset report
     # Database rows arrive as Decimals (object dtype) and dates; normalise once here so
@@ -189,6 +194,8 @@ def daily_values(position: AssetPosition, start: dt.date, end: dt.date) -> pd.Se
     0 before the purchase date, the amount invested on days without a known price."""
     days = calendar_days(start, end)
     return pd.Series(
-        values_on_days(position, days), index=pd.DatetimeIndex(days.astype("datetime64[ns]")),
-        name=position.name, dtype="float64",
+        values_on_days(position, days),
+        index=pd.DatetimeIndex(days.astype("datetime64[ns]")),
+        name=position.name,
+        dtype="float64",
     )

@@ -1,4 +1,5 @@
 """Assets: what a portfolio holds."""
+
 from flask import Blueprint
 
 bp = Blueprint("assets", __name__)

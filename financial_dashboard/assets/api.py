@@ -1,4 +1,5 @@
 """JSON routes for assets: /api/portfolios/<id>/assets and /api/assets/<id>."""
+
 from flask import g
 
 from ..auth.tokens import api_login_required

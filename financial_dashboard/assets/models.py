@@ -1,4 +1,5 @@
 """Assets held in a portfolio."""
+
 import datetime as dt
 import decimal
 
@@ -16,8 +17,7 @@ class Asset(db.Model):
     __table_args__ = (sa.CheckConstraint(sa.column("type").in_(ASSET_TYPES), name="type"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    portfolio_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("portfolios.id", ondelete="CASCADE"), index=True)
+    portfolio_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("portfolios.id", ondelete="CASCADE"), index=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     type: so.Mapped[str] = so.mapped_column(sa.String(10))
     symbol: so.Mapped[str | None] = so.mapped_column(sa.String(32))

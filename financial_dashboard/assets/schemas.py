@@ -32,17 +32,27 @@ class AssetSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     portfolio_id = fields.Integer(dump_only=True)
     name = trimmed(120, required=True)
-    type = fields.String(required=True, validate=validate.OneOf(ASSET_TYPES),
-                         metadata={"enum": list(ASSET_TYPES)})
-    symbol = trimmed(32, allow_none=True, validate=[SYMBOL], metadata={
-        "description": "Market symbol, e.g. AAPL or BTC/USDT (stored upper-case).",
-        "pattern": symbol_pattern(32, slash=True)})  # SYMBOL_SYNTAX, blanks around
+    type = fields.String(required=True, validate=validate.OneOf(ASSET_TYPES), metadata={"enum": list(ASSET_TYPES)})
+    symbol = trimmed(
+        32,
+        allow_none=True,
+        validate=[SYMBOL],
+        metadata={
+            "description": "Market symbol, e.g. AAPL or BTC/USDT (stored upper-case).",
+            "pattern": symbol_pattern(32, slash=True),
+        },
+    )  # SYMBOL_SYNTAX, blanks around
     quantity = Quantity(allow_none=True, metadata={"description": "Units held; omit to derive it from prices."})
     amount_invested = Money(required=True)
     purchase_date = fields.Date(required=True, validate=date_between())
-    currency = fields.String(allow_none=True, validate=CURRENCY, metadata={
-        "description": "What its prices are in (major unit: GBP, not pence), e.g. USD or USDT; a price sync "
-                       "sets it from the market data."})
+    currency = fields.String(
+        allow_none=True,
+        validate=CURRENCY,
+        metadata={
+            "description": "What its prices are in (major unit: GBP, not pence), e.g. USD or USDT; a price sync "
+            "sets it from the market data."
+        },
+    )
     created_at = UTCTimestamp(dump_only=True)
 
     @post_load
@@ -53,5 +63,7 @@ class AssetSchema(BaseSchema):
 
 
 class AssetUpdateSchema(AssetSchema):
-    portfolio_id = fields.Integer(validate=validate.Range(min=1, max=MAX_INT),
-                                  metadata={"description": "Move the asset to another of your portfolios."})
+    portfolio_id = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_INT),
+        metadata={"description": "Move the asset to another of your portfolios."},
+    )

@@ -1,4 +1,5 @@
 """Asset logic, always scoped to one user through the portfolio that holds the asset."""
+
 import sqlalchemy as sa
 
 from ..common.ownership import apply_changes, first_or_404
@@ -39,8 +40,9 @@ def create_asset(portfolio: Portfolio, data: dict) -> Asset:
 
 def update_asset(user, asset: Asset, changes: dict) -> Asset:
     """Change only the given fields; an asset deleted meanwhile is a 404."""
-    with writing(gone=NotFound(f"Asset {asset.id} does not exist."),
-                 orphan=unknown_portfolio(changes.get("portfolio_id"))):
+    with writing(
+        gone=NotFound(f"Asset {asset.id} does not exist."), orphan=unknown_portfolio(changes.get("portfolio_id"))
+    ):
         target = changes.get("portfolio_id")
         if target is not None and target != asset.portfolio_id:
             check_portfolio_id(user, target)

@@ -1,4 +1,5 @@
 """Asset pages: an asset's page with the price chart, price entry (one or pasted), market sync."""
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -10,7 +11,7 @@ from ..prices import services as prices
 from ..prices.schemas import PriceLinesSchema, PriceSchema
 from . import bp, services
 from .forms import AssetForm, BulkPriceForm, PriceForm
-from .schemas import AssetSchema, AssetUpdateSchema
+from .schemas import AssetUpdateSchema
 
 
 def _asset_page(asset, edit_form=None, price_form=None, bulk_form=None, status=200):
@@ -19,10 +20,17 @@ def _asset_page(asset, edit_form=None, price_form=None, bulk_form=None, status=2
     history = db.session.scalars(prices.prices_of(asset)).all()
     edit_form = edit_form or AssetForm(obj=asset)
     return render_template(
-        "assets/detail.html", asset=asset, history=history, figure=price_figure(asset, history),
+        "assets/detail.html",
+        asset=asset,
+        history=history,
+        figure=price_figure(asset, history),
         portfolio=get_portfolio(current_user, asset.portfolio_id),
-        portfolios=db.session.scalars(portfolios_of(current_user)).all(), edit_form=edit_form,
-        price_form=price_form or PriceForm(), bulk_form=bulk_form or BulkPriceForm(), action_form=EmptyForm()), status
+        portfolios=db.session.scalars(portfolios_of(current_user)).all(),
+        edit_form=edit_form,
+        price_form=price_form or PriceForm(),
+        bulk_form=bulk_form or BulkPriceForm(),
+        action_form=EmptyForm(),
+    ), status
 
 
 @bp.get("/assets/<int:asset_id>")
@@ -37,8 +45,9 @@ def edit_asset(asset_id):
     asset = services.get_asset(current_user, asset_id)
     form = AssetForm()
     cleared = dict.fromkeys(("symbol", "quantity", "currency"))  # an emptied optional input clears the value
-    ok, _ = submit_form(form, AssetUpdateSchema,
-                        lambda data: services.update_asset(current_user, asset, {**cleared, **data}))
+    ok, _ = submit_form(
+        form, AssetUpdateSchema, lambda data: services.update_asset(current_user, asset, {**cleared, **data})
+    )
     if ok:
         flash("Asset saved.", "success")
         return redirect(url_for("assets.asset_page", asset_id=asset.id))
@@ -103,10 +112,14 @@ def sync_page(asset_id):
             db.session.rollback()
             flash(f"Sync failed: {error.description}", "danger")
         else:
-            label = " (sample data)" if result["sample"] else " (stale: provider unavailable)" if result["stale"] else ""
-            flash(f"Synced from {result['source']}{label}: {result['created']} prices added, "
-                  f"{result['updated']} updated.{_kept(result)}{_currency(result)}",
-                  "warning" if result["sample"] or result["stale"] else "success")
+            label = (
+                " (sample data)" if result["sample"] else " (stale: provider unavailable)" if result["stale"] else ""
+            )
+            flash(
+                f"Synced from {result['source']}{label}: {result['created']} prices added, "
+                f"{result['updated']} updated.{_kept(result)}{_currency(result)}",
+                "warning" if result["sample"] or result["stale"] else "success",
+            )
     return redirect(url_for("assets.asset_page", asset_id=asset.id))
 
 

@@ -1,4 +1,5 @@
 """Accounts: registration, browser sessions, API tokens, profile and the admin user list."""
+
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)

@@ -1,4 +1,5 @@
 """JSON routes for accounts and tokens under /api/auth, and the admin user list."""
+
 import sqlalchemy as sa
 from flask import current_app, g
 

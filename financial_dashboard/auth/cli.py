@@ -1,4 +1,5 @@
 """`flask users ...` commands."""
+
 import click
 from flask.cli import AppGroup
 from marshmallow import ValidationError
@@ -13,8 +14,11 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @users_cli.command("create-admin")
 @click.argument("email")
 @click.option("--name", help="Display name when a new account is created.")
-@click.option("--password", envvar="ADMIN_PASSWORD",
-              help="Password for a new account (prompted for when missing; or set ADMIN_PASSWORD).")
+@click.option(
+    "--password",
+    envvar="ADMIN_PASSWORD",
+    help="Password for a new account (prompted for when missing; or set ADMIN_PASSWORD).",
+)
 def create_admin(email, name, password):
     """Give EMAIL the admin role, creating the account when it does not exist."""
     if services.find_user_by_email(email) is None and not password:

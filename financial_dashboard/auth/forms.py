@@ -1,4 +1,5 @@
 """Account forms; their rules live in auth/schemas.py and are applied by common.forms.load_form."""
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.widgets import NumberInput
@@ -13,8 +14,9 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     name = StringField("Name", render_kw={"autocomplete": "name", "required": True})
     email = EmailField("Email", render_kw={"autocomplete": "email", "required": True})
-    password = PasswordField("Password (at least 8 characters)",
-                             render_kw={"autocomplete": "new-password", "required": True, "minlength": 8})
+    password = PasswordField(
+        "Password (at least 8 characters)", render_kw={"autocomplete": "new-password", "required": True, "minlength": 8}
+    )
     dob = StringField("Date of birth (optional)", render_kw={"type": "date"})
     monthly_income = StringField("Monthly income (optional)", widget=NumberInput(step="0.01", min="0"))
 

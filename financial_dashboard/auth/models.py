@@ -1,4 +1,5 @@
 """Accounts, their signed-in browser sessions, and the API tokens that stand for them."""
+
 import datetime as dt
 import decimal
 import hashlib
@@ -31,9 +32,11 @@ class User(UserMixin, db.Model):
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     tokens: so.WriteOnlyMapped["ApiToken"] = so.relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True)
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
     sessions: so.WriteOnlyMapped["UserSession"] = so.relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True)
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     # The key of the browser session this object was loaded for (auth/sessions.py); not a column.
     session_key = None

@@ -4,6 +4,7 @@ The bundled list is Django's (BSD licence, see data/NOTICE.md): 20,000 common pa
 Royce Williams from breach corpora, lower-cased, here cut to the 8,354 of 8 characters or more (shorter
 ones are refused for their length anyway).
 """
+
 import functools
 import gzip
 from pathlib import Path

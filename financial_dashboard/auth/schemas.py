@@ -1,15 +1,16 @@
 """Request and response schemas for accounts and tokens."""
+
 from marshmallow import fields, validate
 
-from marshmallow import ValidationError, fields, validate
-
-from ..common import clock
 from ..common.schemas import BaseSchema, Money, NormalizedEmail, UTCTimestamp, date_between, trimmed
 from .passwords import not_common
 
 # A new password: long enough, and not one of the most common ones.
-PASSWORD = dict(validate=[validate.Length(min=8, max=256), not_common], load_only=True,
-                metadata={"description": "At least 8 characters; not one of the 8,000 most common passwords."})
+PASSWORD = dict(
+    validate=[validate.Length(min=8, max=256), not_common],
+    load_only=True,
+    metadata={"description": "At least 8 characters; not one of the 8,000 most common passwords."},
+)
 
 
 _past_date = date_between()  # from 1900-01-01 to today, like every other date of the past

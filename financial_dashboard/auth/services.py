@@ -1,4 +1,5 @@
 """Account logic: registration, credentials, tokens, profile changes, deletion."""
+
 import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import generate_password_hash
@@ -27,8 +28,9 @@ def register_user(data: dict, role: str = "user") -> User:
     taken = Conflict("An account with this email already exists. Sign in instead.")
     if find_user_by_email(email) is not None:
         raise taken
-    user = User(email=email, name=data["name"], dob=data.get("dob"),
-                monthly_income=data.get("monthly_income"), role=role)
+    user = User(
+        email=email, name=data["name"], dob=data.get("dob"), monthly_income=data.get("monthly_income"), role=role
+    )
     user.set_password(data["password"])
     db.session.add(user)
     commit_or_raise(taken)  # the check above can lose a race with a concurrent registration
@@ -56,8 +58,12 @@ def issue_token(user: User, ttl, name: str = "api", keep: int | None = None) -> 
     db.session.add(token)
     db.session.flush()
     db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at <= utcnow()))
-    newest = (sa.select(ApiToken.id).where(ApiToken.user_id == user.id)
-              .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()).limit(keep))
+    newest = (
+        sa.select(ApiToken.id)
+        .where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        .limit(keep)
+    )
     # Trimming after the insert holds the cap even when two sign-ins race: the later one trims both.
     db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.id.not_in(newest)))
     db.session.commit()
@@ -79,12 +85,14 @@ def revoke_token(token: ApiToken) -> None:
 
 def list_tokens(user: User):
     return db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at, ApiToken.id)).all()
+        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at, ApiToken.id)
+    ).all()
 
 
 def revoke_token_by_id(user: User, token_id: int) -> None:
-    revoke_token(first_or_404(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id),
-                              "Token", token_id))
+    revoke_token(
+        first_or_404(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id), "Token", token_id)
+    )
 
 
 def update_profile(user: User, changes: dict) -> User:
@@ -95,13 +103,15 @@ def update_profile(user: User, changes: dict) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str, keep: ApiToken | None = None,
-                    keep_session: str | None = None) -> None:
+def change_password(
+    user: User, current: str, new: str, keep: ApiToken | None = None, keep_session: str | None = None
+) -> None:
     """Set a new password and sign out everywhere else: every token and browser session but the one
     making the change (``keep``, or the session key ``keep_session``)."""
     if not user.check_password(current):
-        raise ValidationFailed("The current password is wrong.",
-                               fields={"current_password": ["The current password is wrong."]})
+        raise ValidationFailed(
+            "The current password is wrong.", fields={"current_password": ["The current password is wrong."]}
+        )
     user.set_password(new)
     end_sessions(user.id, keep=keep_session)
     revoke = sa.delete(ApiToken).where(ApiToken.user_id == user.id)

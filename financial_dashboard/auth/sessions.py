@@ -6,6 +6,7 @@ browser), when it has been idle longer than SESSION_IDLE_TIMEOUT, or at its abso
 (SESSION_ABSOLUTE_TIMEOUT after sign-in, REMEMBER_COOKIE_DURATION with "remember me"). A copy of the
 cookies, however valid their signature, then opens nothing.
 """
+
 import datetime as dt
 import secrets
 
@@ -36,8 +37,16 @@ def start_session(user: User, remember: bool = False) -> str:
     key = secrets.token_urlsafe(32)
     lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["SESSION_ABSOLUTE_TIMEOUT"]
     purge_ended_sessions(user_id=user.id, now=now)
-    db.session.add(UserSession(user_id=user.id, key_hash=hash_token(key), remember=remember,
-                               created_at=now, last_seen_at=now, expires_at=now + lifetime))
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            key_hash=hash_token(key),
+            remember=remember,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+        )
+    )
     db.session.commit()
     user.session_key = key
     return key
@@ -78,8 +87,9 @@ def purge_ended_sessions(user_id: int | None = None, now: dt.datetime | None = N
     now = now or utcnow()
     config = current_app.config
     idle_cutoff = now - config["SESSION_IDLE_TIMEOUT"]
-    ended = sa.or_(UserSession.expires_at <= now,
-                   sa.and_(UserSession.remember.is_(False), UserSession.last_seen_at <= idle_cutoff))
+    ended = sa.or_(
+        UserSession.expires_at <= now, sa.and_(UserSession.remember.is_(False), UserSession.last_seen_at <= idle_cutoff)
+    )
     query = sa.delete(UserSession).where(ended)
     if user_id is not None:
         query = query.where(UserSession.user_id == user_id)

@@ -11,6 +11,7 @@ browser that signed in to the account before carries a signed "known device" coo
 count in a bucket of their own (with the same limits): the owner's browser still gets in while someone
 else hammers the account (OWASP's device cookies; ASVS 2.2.1 lists "first login on a device").
 """
+
 import hashlib
 import secrets
 import time
@@ -43,8 +44,14 @@ def _digest(email: str) -> str:
 def remember_device(response, email: str):
     """Mark this browser as one that signed in to the account (after a successful sign-in)."""
     value = _devices().dumps({"account": _digest(email), "device": secrets.token_urlsafe(12)})
-    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
     return response
 
 
@@ -98,16 +105,31 @@ def _config(name):
 
 
 sign_in_per_account = limiter.shared_limit(
-    _config("LOGIN_LIMIT_PER_ACCOUNT"), scope="sign-in-account", key_func=account_key, methods=["POST"],
-    deduct_when=_failed, on_breach=_retry_after,
-    error_message=_message("Too many failed sign-in attempts for this account."))
+    _config("LOGIN_LIMIT_PER_ACCOUNT"),
+    scope="sign-in-account",
+    key_func=account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_retry_after,
+    error_message=_message("Too many failed sign-in attempts for this account."),
+)
 sign_in_per_address = limiter.shared_limit(
-    _config("LOGIN_LIMIT_PER_ADDRESS"), scope="sign-in-address", key_func=client_address, methods=["POST"],
-    deduct_when=_failed, on_breach=_retry_after,
-    error_message=_message("Too many failed sign-in attempts from your network."))
+    _config("LOGIN_LIMIT_PER_ADDRESS"),
+    scope="sign-in-address",
+    key_func=client_address,
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_retry_after,
+    error_message=_message("Too many failed sign-in attempts from your network."),
+)
 registration_per_address = limiter.shared_limit(
-    _config("REGISTER_LIMIT_PER_ADDRESS"), scope="register-address", key_func=client_address, methods=["POST"],
-    on_breach=_retry_after, error_message=_message("Too many registrations from your network."))
+    _config("REGISTER_LIMIT_PER_ADDRESS"),
+    scope="register-address",
+    key_func=client_address,
+    methods=["POST"],
+    on_breach=_retry_after,
+    error_message=_message("Too many registrations from your network."),
+)
 
 
 def throttle_sign_in(view):

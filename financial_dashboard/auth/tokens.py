@@ -1,4 +1,5 @@
 """Who is calling the API: a bearer token, or (for reads only) the browser session."""
+
 from functools import wraps
 
 import sqlalchemy as sa
@@ -59,4 +60,3 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapper
-

@@ -1,4 +1,5 @@
 """Account pages: log in, register, log out, profile, API tokens."""
+
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -41,8 +42,9 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
-    ok, user = submit_form(form, CredentialsSchema,
-                           lambda data: services.check_credentials(data["email"], data["password"]))
+    ok, user = submit_form(
+        form, CredentialsSchema, lambda data: services.check_credentials(data["email"], data["password"])
+    )
     if ok:
         sign_in(user, remember=form.remember.data)
         return remember_device(redirect(_next_url()), user.email)
@@ -73,10 +75,15 @@ def logout():
 
 def _profile_page(profile=None, password=None, delete=None, status=200):
     user = current_user
-    profile = profile or ProfileForm(data={"name": user.name, "dob": user.dob.isoformat() if user.dob else "",
-                                           "monthly_income": user.monthly_income})
-    return render_template("auth/profile.html", profile_form=profile, password_form=password or PasswordForm(),
-                           delete_form=delete or DeleteAccountForm()), status
+    profile = profile or ProfileForm(
+        data={"name": user.name, "dob": user.dob.isoformat() if user.dob else "", "monthly_income": user.monthly_income}
+    )
+    return render_template(
+        "auth/profile.html",
+        profile_form=profile,
+        password_form=password or PasswordForm(),
+        delete_form=delete or DeleteAccountForm(),
+    ), status
 
 
 @bp.get("/profile")
@@ -103,8 +110,13 @@ def update_profile():
 @login_required
 def change_password_page():
     form = PasswordForm()
-    ok, _ = submit_form(form, PasswordChangeSchema, lambda data: services.change_password(
-        current_user, data["current_password"], data["new_password"], keep_session=current_user.session_key))
+    ok, _ = submit_form(
+        form,
+        PasswordChangeSchema,
+        lambda data: services.change_password(
+            current_user, data["current_password"], data["new_password"], keep_session=current_user.session_key
+        ),
+    )
     if ok:
         flash("Password changed. Other sessions and all API tokens were signed out.", "success")
         return redirect(url_for("auth.profile"))
@@ -115,8 +127,9 @@ def change_password_page():
 @login_required
 def delete_account_page():
     form = DeleteAccountForm()
-    ok, _ = submit_form(form, PasswordConfirmSchema,
-                        lambda data: services.delete_account(current_user, data["password"]))
+    ok, _ = submit_form(
+        form, PasswordConfirmSchema, lambda data: services.delete_account(current_user, data["password"])
+    )
     if ok:
         logout_user()
         flash("Your account and all its data were deleted.", "info")
@@ -128,11 +141,19 @@ def delete_account_page():
 @login_required
 def tokens():
     form = TokenForm()
-    ok, issued = submit_form(form, TokenNameSchema, lambda data: services.issue_token(
-        current_user, current_app.config["API_TOKEN_TTL"], data["name"]))
+    ok, issued = submit_form(
+        form,
+        TokenNameSchema,
+        lambda data: services.issue_token(current_user, current_app.config["API_TOKEN_TTL"], data["name"]),
+    )
     _, new_token = issued if ok else (None, None)
-    return render_template("auth/tokens.html", form=form, revoke_form=EmptyForm(), new_token=new_token,
-                           tokens=services.list_tokens(current_user)), 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "auth/tokens.html",
+        form=form,
+        revoke_form=EmptyForm(),
+        new_token=new_token,
+        tokens=services.list_tokens(current_user),
+    ), 400 if form.errors or form.form_errors else 200
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

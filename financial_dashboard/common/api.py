@@ -1,4 +1,5 @@
 """Request parsing and response helpers used by every JSON route."""
+
 import functools
 
 from flask import request, url_for
@@ -55,8 +56,12 @@ def paginate(select, serializer, page_args=None):
     """Run ``select`` one page at a time and wrap it in the list envelope."""
     args = page_args or query_args(PageQuerySchema)
     page = db.paginate(select, page=args["page"], per_page=args["per_page"], error_out=False, count=True)
-    return {"items": [serializer(item) for item in page.items], "page": page.page,
-            "per_page": page.per_page, "total": page.total}
+    return {
+        "items": [serializer(item) for item in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
 
 
 def created(body, endpoint, **values):
@@ -72,4 +77,3 @@ def no_type_without_content(response):
     if response.status_code in (204, 304):
         response.headers.pop("Content-Type", None)
     return response
-

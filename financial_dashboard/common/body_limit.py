@@ -7,6 +7,7 @@ most one byte past the limit: within it, the request goes on with the body and i
 chunked); beyond it, the request is given a Content-Length over the limit, so that Werkzeug raises 413
 (in the app's one error shape) as soon as anything reads the body.
 """
+
 import io
 
 
@@ -17,8 +18,11 @@ class ChunkedBodyLimit:
 
     def __call__(self, environ, start_response):
         limit = self.flask_app.config.get("MAX_CONTENT_LENGTH")
-        if (limit is not None and environ.get("wsgi.input_terminated")
-                and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
+        if (
+            limit is not None
+            and environ.get("wsgi.input_terminated")
+            and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        ):
             body = _read_at_most(environ["wsgi.input"], limit + 1)
             environ["wsgi.input"] = io.BytesIO(b"" if len(body) > limit else body)
             environ["CONTENT_LENGTH"] = str(len(body))

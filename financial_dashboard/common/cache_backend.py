@@ -10,6 +10,7 @@ A dropped read or ``set`` only costs speed. A dropped invalidation (a delete, or
 versions keys) would let stale entries outlive the outage, so a process that lost one clears the
 cache as soon as Redis answers it again.
 """
+
 import functools
 import logging
 import time
@@ -57,8 +58,11 @@ class FaultTolerantRedisCache(RedisCache):
         # Flask-Caching hands CACHE_OPTIONS to redis.from_url. redis-py waits 5 s by default, which is
         # what every request paid while Redis was frozen.
         timeout = float(config.get("REDIS_TIMEOUT_S", DEFAULT_TIMEOUT_S))
-        config["CACHE_OPTIONS"] = {"socket_connect_timeout": timeout, "socket_timeout": timeout,
-                                   **(config.get("CACHE_OPTIONS") or {})}
+        config["CACHE_OPTIONS"] = {
+            "socket_connect_timeout": timeout,
+            "socket_timeout": timeout,
+            **(config.get("CACHE_OPTIONS") or {}),
+        }
         backend = super().factory(app, config, args, kwargs)
         backend.retry_s = float(config.get("REDIS_RETRY_S", DEFAULT_RETRY_S))
         return backend
@@ -90,8 +94,12 @@ class FaultTolerantRedisCache(RedisCache):
         self._next_try = time.monotonic() + self.retry_s
         if self._down_since is None:
             self._down_since = time.monotonic()
-            log.warning("Cache unavailable, serving without it (retrying every %.0f s): %s: %s",
-                        self.retry_s, type(error).__name__, error)
+            log.warning(
+                "Cache unavailable, serving without it (retrying every %.0f s): %s: %s",
+                self.retry_s,
+                type(error).__name__,
+                error,
+            )
 
     def _succeeded(self):
         if self._down_since is None:

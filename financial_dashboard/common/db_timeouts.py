@@ -9,6 +9,7 @@ then sees a closed connection, invalidates the pool and reconnects once the data
 than the statement's, so a request that meets a frozen database fails in about twice the connect
 timeout (ping, then one attempt to reconnect) and the next ones in one connect timeout.
 """
+
 import math
 
 import psycopg
@@ -36,8 +37,12 @@ def engine_options(config) -> dict:
     connect_args = {"connect_timeout": connect_timeout, PING_TIMEOUT_ARG: connect_timeout}
     if statement_ms > 0:
         # 0 sends no startup option at all: PgBouncer refuses unknown ones unless told to ignore them.
-        connect_args.update({"options": f"-c statement_timeout={statement_ms}",
-                             ANSWER_TIMEOUT_ARG: statement_ms / 1000 + ANSWER_MARGIN_S})
+        connect_args.update(
+            {
+                "options": f"-c statement_timeout={statement_ms}",
+                ANSWER_TIMEOUT_ARG: statement_ms / 1000 + ANSWER_MARGIN_S,
+            }
+        )
     connect_args.update(options.get("connect_args") or {})
     return {"pool_timeout": config.get("DATABASE_POOL_TIMEOUT_S", 3), **options, "connect_args": connect_args}
 

@@ -1,4 +1,5 @@
 """Jinja filters that show numbers the way people read money: sign, thousands separators, colour."""
+
 import decimal
 
 from markupsafe import Markup, escape
@@ -55,5 +56,12 @@ def when(value):
     return day if not time or time.startswith("00:00:00") else f"{day} {time[:5]} UTC"
 
 
-FILTERS = {"number": number, "when": when, "money": money, "pct": pct, "tone": tone,
-           "signed_money": signed_money, "signed_pct": signed_pct}
+FILTERS = {
+    "number": number,
+    "when": when,
+    "money": money,
+    "pct": pct,
+    "tone": tone,
+    "signed_money": signed_money,
+    "signed_pct": signed_pct,
+}

@@ -3,6 +3,7 @@
 WTForms renders the fields and checks the CSRF token; ``load_form`` hands the submitted text to the
 schema and puts any messages back on the matching fields, keeping what the user typed.
 """
+
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
 from wtforms import TextAreaField

@@ -1,4 +1,5 @@
 """JSON encoding for the whole app: exact decimals, ISO 8601 dates, UTC timestamps, never NaN."""
+
 import datetime as dt
 import decimal
 import math
@@ -10,8 +11,8 @@ from flask.json.provider import JSONProvider
 def to_utc_iso(value: dt.datetime) -> str:
     """Naive datetimes are stored as UTC (SQLite drops the zone); render them with an explicit Z."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _default(value):

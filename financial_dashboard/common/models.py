@@ -1,4 +1,5 @@
 """Column types shared by the models: exact money and prices, UTC timestamps."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -15,15 +16,15 @@ class UTCDateTime(sa.types.TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given; use an aware UTC datetime")
-        return value.astimezone(dt.timezone.utc) if value is not None else None
+        return value.astimezone(dt.UTC) if value is not None else None
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
         # PostgreSQL answers in the session's time zone, which depends on the server's settings.
-        return value.astimezone(dt.timezone.utc)
+        return value.astimezone(dt.UTC)
 
 
 # SQL NUMERIC everywhere money or prices are stored: exact on PostgreSQL; SQLite keeps 15 significant digits.

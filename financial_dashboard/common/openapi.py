@@ -6,6 +6,7 @@ The spec must accept exactly what the server accepts (a fuzzer checks both ways,
 request bodies leave out read-only fields, PATCH bodies require nothing, answers leave out write-only
 fields (Swagger 2.0 has no ``writeOnly``), and each validator is stated in JSON Schema terms.
 """
+
 import re
 
 from apispec import APISpec
@@ -30,8 +31,20 @@ REQUEST, RESPONSE = "request", "response"
 SIMPLE_SHAPE = re.compile(r"\^(\[[^\]]+\])\+\$")  # ^[...]+$: one character class, repeated
 
 
-def api_doc(tag, *, body=None, query=None, path=None, response=None, status=200, errors=(), many_body=None,
-            auth=True, description=None, responses=None):
+def api_doc(
+    tag,
+    *,
+    body=None,
+    query=None,
+    path=None,
+    response=None,
+    status=200,
+    errors=(),
+    many_body=None,
+    auth=True,
+    description=None,
+    responses=None,
+):
     """Attach an OpenAPI description to a view; the docstring's first line is its summary.
 
     ``body``/``query``/``path``/``response`` are marshmallow schema classes (``path`` describes the
@@ -43,9 +56,17 @@ def api_doc(tag, *, body=None, query=None, path=None, response=None, status=200,
 
     def decorate(view):
         view.__apidoc__ = {
-            "tag": tag, "body": body, "many_body": many_body, "query": query, "path": path,
-            "response": response, "status": status, "errors": errors, "auth": auth,
-            "description": description, "responses": responses or {},
+            "tag": tag,
+            "body": body,
+            "many_body": many_body,
+            "query": query,
+            "path": path,
+            "response": response,
+            "status": status,
+            "errors": errors,
+            "auth": auth,
+            "description": description,
+            "responses": responses or {},
         }
         return view
 
@@ -90,7 +111,7 @@ def validators_as_json_schema(self, field, ret, **kwargs):
             # Answers keep their dates as the day they were valid; "today" moves, so only requests say it.
             extra["pattern"] = patterns.date_range(rule.earliest, rule.latest())
     if isinstance(field, Exact):
-        extra["multipleOf"] = 10 ** -field.max_places if field.max_places else 1
+        extra["multipleOf"] = 10**-field.max_places if field.max_places else 1
     if isinstance(field, Trimmed):
         if "pattern" in field.metadata:
             # A rule the validators cannot show (a function, say the market's symbol rule) is declared as a
@@ -126,8 +147,14 @@ def _trimmed(field, ret):
 def _operation(view, rule, method, plugin):
     doc = view.__apidoc__
     summary, _, rest = (view.__doc__ or "").strip().partition("\n")
-    operation = {"tags": [doc["tag"]], "summary": summary.strip(), "operationId": rule.endpoint,
-                 "produces": ["application/json"], "parameters": [], "responses": {}}
+    operation = {
+        "tags": [doc["tag"]],
+        "summary": summary.strip(),
+        "operationId": rule.endpoint,
+        "produces": ["application/json"],
+        "parameters": [],
+        "responses": {},
+    }
     text = doc["description"] or rest.strip()
     if text:
         operation["description"] = text
@@ -146,8 +173,9 @@ def _operation(view, rule, method, plugin):
         body_schema = plugin.converter.resolve_nested_schema(variant(doc["body"], REQUEST, partial=method == "PATCH"))
         if doc["many_body"]:
             # Swagger 2.0 has no oneOf: document the object form and say that a list is accepted too.
-            operation["description"] = (operation.get("description", "") +
-                                        "\n\nThe body may also be a JSON list of such objects.").strip()
+            operation["description"] = (
+                operation.get("description", "") + "\n\nThe body may also be a JSON list of such objects."
+            ).strip()
         operation["consumes"] = ["application/json"]
         operation["parameters"].append({"in": "body", "name": "body", "required": True, "schema": body_schema})
         errors |= {400, 413, 415}
@@ -161,8 +189,10 @@ def _operation(view, rule, method, plugin):
     for code, extra in doc["responses"].items():
         operation["responses"][str(code)] = extra
     for code in sorted(errors):
-        operation["responses"][str(code)] = {"description": ERROR_TEXT.get(code, HTTP_STATUS_CODES[code]),
-                                             "schema": ERROR_REF}
+        operation["responses"][str(code)] = {
+            "description": ERROR_TEXT.get(code, HTTP_STATUS_CODES[code]),
+            "schema": ERROR_REF,
+        }
     return operation
 
 
@@ -184,14 +214,22 @@ def add_links(paths):
                 continue
             parameters = {}
             for name in re.findall(r"{(\w+)}", target):
-                parameters[name] = ("$response.body#/id" if name == argument else
-                                    f"$request.path.{name}" if name in own else
-                                    f"$response.body#/{name}" if answer else None)
+                parameters[name] = (
+                    "$response.body#/id"
+                    if name == argument
+                    else f"$request.path.{name}"
+                    if name in own
+                    else f"$response.body#/{name}"
+                    if answer
+                    else None
+                )
             if None in parameters.values():
                 continue
             for method, operation in target_operations.items():
                 links[f"{method}_{operation['operationId'].replace('.', '_')}"] = {
-                    "operationId": operation["operationId"], "parameters": parameters}
+                    "operationId": operation["operationId"],
+                    "parameters": parameters,
+                }
         if links:
             created["x-links"] = links
 
@@ -201,8 +239,9 @@ def build_spec(app, title, version, description):
     from .api_schemas import ErrorSchema
 
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
-    spec = APISpec(title=title, version=version, openapi_version="2.0", plugins=[plugin],
-                   info={"description": description})
+    spec = APISpec(
+        title=title, version=version, openapi_version="2.0", plugins=[plugin], info={"description": description}
+    )
     plugin.converter.add_attribute_function(validators_as_json_schema)
     spec.components.schema("Error", schema=ErrorSchema)
     paths = {}
@@ -217,10 +256,15 @@ def build_spec(app, title, version, description):
     add_links(paths)
     document = spec.to_dict()
     document["paths"] = paths
-    document["securityDefinitions"] = {"bearer": {
-        "type": "apiKey", "in": "header", "name": "Authorization",
-        "description": 'A token from POST /api/auth/token or the tokens page. Clients send '
-                       '"Authorization: Bearer <token>"; in this page paste the token alone.'}}
+    document["securityDefinitions"] = {
+        "bearer": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A token from POST /api/auth/token or the tokens page. Clients send "
+            '"Authorization: Bearer <token>"; in this page paste the token alone.',
+        }
+    }
     return document
 
 
@@ -237,4 +281,3 @@ def keep_current(app, swagger, build):
             built_on["day"] = clock.today_utc()
             swagger.template = build()
             swagger.apispecs.clear()
-

@@ -7,6 +7,7 @@ the commit, ``on_commit`` callbacks receive them, and a rollback forgets them. W
 cannot be worked out (INSERT … SELECT, UPDATE or DELETE without WHERE, raw SQL text naming a tracked table)
 the owner is ``EVERYONE``. Writes made on a bare connection or engine, outside any session, are not seen.
 """
+
 import logging
 import re
 from collections.abc import Callable
@@ -47,6 +48,7 @@ def pending(session: so.Session) -> set:
 
 
 # --- owners of ORM objects ---
+
 
 def _table_of(obj) -> str | None:
     return getattr(sa.inspect(obj).mapper.local_table, "name", None)
@@ -156,8 +158,11 @@ def _owners_of_statement(state: so.ORMExecuteState) -> set:
         if parent in (None, "users"):
             return values
         parent_table = table.metadata.tables[parent]
-        rows = session.connection().execute(
-            _owner_select(parent_table, parent_table.c.id.in_(sorted(values)), with_id=True)).all()
+        rows = (
+            session.connection()
+            .execute(_owner_select(parent_table, parent_table.c.id.in_(sorted(values)), with_id=True))
+            .all()
+        )
         return {owner for _, owner in rows} | ({EVERYONE} if len(rows) < len(values) else set())
     where = statement.whereclause
     if where is None and isinstance(state.parameters, list) and all("id" in p for p in state.parameters):
@@ -174,8 +179,9 @@ def _owners_of_statement(state: so.ORMExecuteState) -> set:
                 owners |= moved_to
             else:
                 parent_table = table.metadata.tables[path[0][1]]
-                owners |= set(session.connection().scalars(
-                    _owner_select(parent_table, parent_table.c.id.in_(sorted(moved_to)))))
+                owners |= set(
+                    session.connection().scalars(_owner_select(parent_table, parent_table.c.id.in_(sorted(moved_to))))
+                )
     return owners
 
 
@@ -188,6 +194,7 @@ def _text_owners(statement) -> set:
 
 
 # --- the listeners ---
+
 
 def _note(session: so.Session, owners: set) -> None:
     if owners:

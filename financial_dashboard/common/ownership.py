@@ -1,4 +1,5 @@
 """The one way to load a user's object by id: anything not theirs is reported exactly like a missing id."""
+
 from ..errors import NotFound
 from ..extensions import db
 from .schemas import MAX_INT

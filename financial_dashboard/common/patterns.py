@@ -4,6 +4,7 @@ JSON Schema has no "length after stripping" nor "date between", so the spec carr
 accepts exactly what the server accepts. The patterns use only character classes, groups, alternation
 and counted repetition, which Python, ECMA-262 and Rust regex engines read alike.
 """
+
 import datetime as dt
 import sys
 
@@ -100,8 +101,7 @@ def at_least_one(required: str, others: str, max_length: int, blanks=True) -> st
     """1 to ``max_length`` characters of the classes ``required`` and ``others``, one of them ``required``
     (and blanks around, if ``blanks``). No lookahead: Rust's regex engine, which some tools use, has none."""
     either = required[:-1] + others[1:]  # "[A-Z]" + "[.-]" -> "[A-Z.-]"
-    options = [f"{others}{{{before}}}{required}{either}{{0,{max_length - 1 - before}}}"
-               for before in range(max_length)]
+    options = [f"{others}{{{before}}}{required}{either}{{0,{max_length - 1 - before}}}" for before in range(max_length)]
     around = f"{BLANK}*" if blanks else ""
     return f"^{around}(?:{'|'.join(options)}){around}$"
 

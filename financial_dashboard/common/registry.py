@@ -3,6 +3,7 @@
 Market-data providers and forecast models are both looked up this way; each package keeps its own
 registry object and its own errors.
 """
+
 from __future__ import annotations
 
 import logging

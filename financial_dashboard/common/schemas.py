@@ -1,4 +1,5 @@
 """Marshmallow building blocks: the base schema, exact money and price fields, pagination."""
+
 import datetime as dt
 import decimal
 import re
@@ -59,12 +60,12 @@ class QuerySchema(StorableText, Schema):
 class Exact(fields.Decimal):
     """A decimal with at most ``places`` digits after the point, rejected (never rounded) beyond that."""
 
-    def __init__(self, places=2, minimum=decimal.Decimal(0), maximum=decimal.Decimal(10**12),
-                 min_inclusive=True, **kwargs):
+    def __init__(
+        self, places=2, minimum=decimal.Decimal(0), maximum=decimal.Decimal(10**12), min_inclusive=True, **kwargs
+    ):
         self.max_places = places
         validators = list(kwargs.pop("validate", []))
-        validators.append(validate.Range(min=minimum, max=maximum, min_inclusive=min_inclusive,
-                                         max_inclusive=False))
+        validators.append(validate.Range(min=minimum, max=maximum, min_inclusive=min_inclusive, max_inclusive=False))
         super().__init__(as_string=False, allow_nan=False, validate=validators, **kwargs)
 
     def _validated(self, value):
@@ -163,8 +164,9 @@ class DateBetween(validate.Validator):
             raise ValidationError(f"Must be on or after {self.earliest.isoformat()}.")
         latest = self.latest()
         if latest is not None and value > latest:
-            raise ValidationError("Must not be in the future." if self.years_ahead == 0
-                                  else f"Must be on or before {latest.isoformat()}.")
+            raise ValidationError(
+                "Must not be in the future." if self.years_ahead == 0 else f"Must be on or before {latest.isoformat()}."
+            )
         return value
 
 
@@ -176,13 +178,16 @@ def date_between(earliest=EARLIEST_DATE, latest_years_ahead: int | None = 0) -> 
 class DateRangeQuerySchema(QuerySchema):
     """``?from=&to=`` ISO dates, both optional and inclusive; ``to`` may not come before ``from``."""
 
-    from_ = fields.Date(data_key="from", validate=date_between(latest_years_ahead=None),
-                        metadata={"description": "First date to include (ISO)."})
-    to = fields.Date(validate=date_between(latest_years_ahead=None),
-                     metadata={"description": "Last date to include (ISO)."})
+    from_ = fields.Date(
+        data_key="from",
+        validate=date_between(latest_years_ahead=None),
+        metadata={"description": "First date to include (ISO)."},
+    )
+    to = fields.Date(
+        validate=date_between(latest_years_ahead=None), metadata={"description": "Last date to include (ISO)."}
+    )
 
     @validates_schema
     def ordered(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ValidationError("Must not be before 'from'.", "to")
-

@@ -12,6 +12,7 @@ changes nor answer 500 because a row they read a moment ago was changed or delet
 
 SQLite has no row locks (``FOR UPDATE`` is left out there): its writers take turns on the whole database.
 """
+
 import contextlib
 
 import sqlalchemy as sa
@@ -27,8 +28,9 @@ def _violated(error: sa.exc.IntegrityError) -> str | None:
     if code:
         return {"23505": "unique", "23503": "foreign key"}.get(code)
     message = str(error.orig)
-    return "unique" if "UNIQUE constraint" in message else "foreign key" if "FOREIGN KEY constraint" in message \
-        else None
+    return (
+        "unique" if "UNIQUE constraint" in message else "foreign key" if "FOREIGN KEY constraint" in message else None
+    )
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ one, never by an old value that older answers were stored with.
 Data read from outside the database (market data) is checked on every hit by the caller's ``still_valid``.
 Every cache failure counts as a miss: the answer is computed as if there were no cache.
 """
+
 import hashlib
 import json
 import logging
@@ -72,7 +73,7 @@ def _read(user_id, key: str) -> tuple[tuple[str, str], dict | None] | None:
     try:
         *versions, entry = cache.get_many(*keys, key)
         if None in versions:
-            for version_key, value in zip(keys, versions):
+            for version_key, value in zip(keys, versions, strict=False):
                 if value is None:
                     cache.add(version_key, uuid.uuid4().hex, timeout=VERSION_TTL_S)  # a racing worker's may win
             versions, entry = cache.get_many(*keys), None
@@ -90,8 +91,13 @@ def _key(name: str, user_id, params: dict) -> str:
     return f"userdata:{name}:{user_id}:{hashlib.blake2b(question.encode(), digest_size=16).hexdigest()}"
 
 
-def cached(user_id, name: str, params: dict, compute: Callable[[], tuple[Any, Any]],
-           still_valid: Callable[[Any], bool] | None = None) -> Any:
+def cached(
+    user_id,
+    name: str,
+    params: dict,
+    compute: Callable[[], tuple[Any, Any]],
+    still_valid: Callable[[Any], bool] | None = None,
+) -> Any:
     """The answer ``name`` to ``params`` for the user: cached, or ``compute()`` and cached.
 
     ``compute()`` returns (answer, inputs): ``inputs`` describes what it read from outside the database, and

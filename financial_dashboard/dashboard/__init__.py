@@ -1,4 +1,5 @@
 """The start page: a landing page for visitors, the dashboard for signed-in users."""
+
 from flask import Blueprint
 
 from ..common.nav import add_nav

@@ -1,4 +1,5 @@
 """GET /api/dashboard: everything the start page shows, in one answer."""
+
 from flask import current_app, g
 from marshmallow import fields
 
@@ -23,21 +24,32 @@ class MoverSchema(BaseSchema):
 
 class DashboardSchema(BaseSchema):
     as_of = fields.Date()
-    net_worth = fields.Float(metadata={"description": "Portfolio values plus savings of goals not funded by a portfolio."})
+    net_worth = fields.Float(
+        metadata={"description": "Portfolio values plus savings of goals not funded by a portfolio."}
+    )
     portfolio_value = fields.Float()
     goal_savings = fields.Float()
     invested = fields.Float()
     profit = fields.Float(allow_none=True)
     return_pct = fields.Float(allow_none=True)
-    profit_today = fields.Float(allow_none=True, metadata={
-        "description": "Change of profit since yesterday: the change of value minus money put in today."})
+    profit_today = fields.Float(
+        allow_none=True,
+        metadata={"description": "Change of profit since yesterday: the change of value minus money put in today."},
+    )
     portfolios = fields.List(fields.Nested(PortfolioSummarySchema))
-    goals = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                        metadata={"description": "Number of goals per status: " + ", ".join(STATUSES) + "."})
+    goals = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Number of goals per status: " + ", ".join(STATUSES) + "."},
+    )
     movers = fields.List(fields.Nested(MoverSchema))
     allocation = fields.List(fields.Dict(), metadata={"description": "Value and % of the total by asset type."})
-    series = DailySeries(metadata={"description": "Value and invested capital of all portfolios at each day's close, "
-                                               "thinned to at most 2,000 points (see series_step)."})
+    series = DailySeries(
+        metadata={
+            "description": "Value and invested capital of all portfolios at each day's close, "
+            "thinned to at most 2,000 points (see series_step)."
+        }
+    )
     series_step = fields.String(metadata={"description": SERIES_STEP})
     notes = fields.List(fields.String())
 
@@ -50,6 +62,7 @@ def dashboard():
 
     Long histories give a thinned `series` (see `series_step`).
     """
+
     def compute(inputs):
         holdings = Holdings(g.user, inputs)  # loaded once, shared by the goal plans and the figures
         data = services.dashboard(holdings, services.goal_plans(g.user, holdings))

@@ -1,4 +1,5 @@
 """The start page's figures: net worth, profit today and overall, goals by status, movers, allocation, value series."""
+
 import decimal
 
 from ..analytics.holdings import allocation_by_type, movers, total, value_series

@@ -1,4 +1,5 @@
 """The start page: a landing page for visitors, the dashboard for signed-in users."""
+
 from flask import render_template
 from flask_login import current_user
 
@@ -23,7 +24,9 @@ def _page(user, inputs) -> dict:
     goal_rows = services.goal_plans(user, holdings)  # planned once: the statuses and the goal rows
     data = services.dashboard(holdings, goal_rows)
     series = data.pop("series")  # drawn into its figure; kept in the cache only once
-    figures = {"value": value_figure(series) if series else None,
-               "allocation": allocation_figure(data["allocation"], "type")}
+    figures = {
+        "value": value_figure(series) if series else None,
+        "allocation": allocation_figure(data["allocation"], "type"),
+    }
     goals = [({"id": goal.id, "title": goal.title}, plan) for goal, plan in goal_rows]
     return {"data": data, "goals": goals, "figures": figures}

@@ -1,4 +1,5 @@
 """Savings goals: what a user saves for, by when."""
+
 from flask import Blueprint
 
 from ..common.nav import add_nav

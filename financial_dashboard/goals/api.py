@@ -1,4 +1,5 @@
 """JSON routes for goals under /api/goals: CRUD with the plan, contributions, projection."""
+
 from flask import g
 
 from ..auth.tokens import api_login_required

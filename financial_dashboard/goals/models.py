@@ -1,4 +1,5 @@
 """Savings goals and the contributions that move them."""
+
 import datetime as dt
 import decimal
 
@@ -24,7 +25,8 @@ class Goal(db.Model):
     expected_annual_return_pct: so.Mapped[decimal.Decimal | None] = so.mapped_column(PERCENT)
     # A goal funded by a portfolio follows that portfolio's value; deleting the portfolio unlinks it.
     portfolio_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("portfolios.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("portfolios.id", ondelete="SET NULL"), index=True
+    )
     created_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self):

@@ -4,6 +4,7 @@ Savings move only through one conditional ``UPDATE`` (see ``_move_savings``), so
 cannot lose each other nor overdraw; each write locks the goal's row before anything else it touches
 (common/transactions.py).
 """
+
 import decimal
 
 import sqlalchemy as sa
@@ -19,8 +20,15 @@ from ..portfolios.services import check_portfolio_id, unknown_portfolio
 from .models import Contribution, Goal
 
 MAX_SAVINGS = decimal.Decimal(10**12)  # the NUMERIC(14, 2) column's limit
-EDITABLE = ("title", "target_amount", "current_savings", "target_date", "monthly_contribution",
-            "expected_annual_return_pct", "portfolio_id")
+EDITABLE = (
+    "title",
+    "target_amount",
+    "current_savings",
+    "target_date",
+    "monthly_contribution",
+    "expected_annual_return_pct",
+    "portfolio_id",
+)
 
 
 def goals_of(user):
@@ -79,8 +87,15 @@ class Planner:
 
     def plan(self, goal: Goal) -> dict:
         current = self.savings(goal)
-        plan = goal_plan(goal.target_amount, current, goal.target_date, clock.today_utc(), goal.monthly_contribution,
-                         goal.expected_annual_return_pct, self.user.monthly_income)
+        plan = goal_plan(
+            goal.target_amount,
+            current,
+            goal.target_date,
+            clock.today_utc(),
+            goal.monthly_contribution,
+            goal.expected_annual_return_pct,
+            self.user.monthly_income,
+        )
         return {"current_savings": current, **plan}
 
 
@@ -105,21 +120,27 @@ def _move_savings(goal_id: int, amount: decimal.Decimal, field="amount") -> deci
     new = sa.func.round(Goal.current_savings + amount, 2)
     for _ in range(3):
         savings = db.session.scalar(
-            sa.update(Goal).where(Goal.id == goal_id, Goal.portfolio_id.is_(None), new >= 0, new < MAX_SAVINGS)
-            .values(current_savings=new).returning(Goal.current_savings)
-            .execution_options(synchronize_session=False))
+            sa.update(Goal)
+            .where(Goal.id == goal_id, Goal.portfolio_id.is_(None), new >= 0, new < MAX_SAVINGS)
+            .values(current_savings=new)
+            .returning(Goal.current_savings)
+            .execution_options(synchronize_session=False)
+        )
         if savings is not None:
             return savings
-        row = db.session.execute(sa.select(Goal.current_savings, Goal.portfolio_id)
-                                 .where(Goal.id == goal_id)).one_or_none()
+        row = db.session.execute(
+            sa.select(Goal.current_savings, Goal.portfolio_id).where(Goal.id == goal_id)
+        ).one_or_none()
         if row is None:
             raise _missing(goal_id)
         if row.portfolio_id is not None:
             raise BadRequest("This goal follows its portfolio's value; add money to the portfolio instead.")
         after = row.current_savings + amount
         if after < 0:
-            raise BadRequest("Savings cannot go below zero.", fields={
-                field: [f"Only {row.current_savings} is saved; this would leave {after}."]})
+            raise BadRequest(
+                "Savings cannot go below zero.",
+                fields={field: [f"Only {row.current_savings} is saved; this would leave {after}."]},
+            )
         if after >= MAX_SAVINGS:
             raise BadRequest("Savings would be too large.", fields={field: [f"Savings must stay below {MAX_SAVINGS}."]})
     raise Conflict("The savings kept changing while this was recorded; try again.")
@@ -135,9 +156,13 @@ def add_contribution(goal: Goal, data: dict) -> tuple[dict, decimal.Decimal]:
     goal_id = goal.id
     with writing(orphan=_missing(goal_id)):
         savings = _move_savings(goal_id, data["amount"])  # locks the goal's row: it cannot vanish now
-        contribution = db.session.execute(
-            sa.insert(Contribution.__table__).values(goal_id=goal_id, **data)
-            .returning(*Contribution.__table__.c)).mappings().one()
+        contribution = (
+            db.session.execute(
+                sa.insert(Contribution.__table__).values(goal_id=goal_id, **data).returning(*Contribution.__table__.c)
+            )
+            .mappings()
+            .one()
+        )
     return dict(contribution), savings
 
 
@@ -150,13 +175,17 @@ def delete_contribution(goal: Goal, contribution: Contribution) -> None:
     """
     goal_id, contribution_id = goal.id, contribution.id
     with writing():
-        funded = db.session.execute(sa.select(Goal.portfolio_id).where(Goal.id == goal_id)
-                                    .with_for_update()).one_or_none()
+        funded = db.session.execute(
+            sa.select(Goal.portfolio_id).where(Goal.id == goal_id).with_for_update()
+        ).one_or_none()
         if funded is None:
             raise _missing(goal_id)
         amount = db.session.scalar(
-            sa.delete(Contribution).where(Contribution.id == contribution_id, Contribution.goal_id == goal_id)
-            .returning(Contribution.amount).execution_options(synchronize_session=False))
+            sa.delete(Contribution)
+            .where(Contribution.id == contribution_id, Contribution.goal_id == goal_id)
+            .returning(Contribution.amount)
+            .execution_options(synchronize_session=False)
+        )
         if amount is None:
             raise NotFound(f"Contribution {contribution_id} does not exist.")
         if funded.portfolio_id is None:
@@ -167,8 +196,9 @@ def projection(goal: Goal, planner: Planner) -> dict:
     """Month-by-month projected balance to the target date, beside the contributions made so far."""
     current = planner.savings(goal)
     start = clock.today_utc()
-    projected = project(current, goal.monthly_contribution or 0, goal.expected_annual_return_pct, start,
-                        max(goal.target_date, start))
+    projected = project(
+        current, goal.monthly_contribution or 0, goal.expected_annual_return_pct, start, max(goal.target_date, start)
+    )
     contributions = db.session.scalars(contributions_of(goal)).all()
     # Savings before the first recorded contribution, then after each one, in date order.
     balance = current - sum((c.amount for c in contributions), decimal.Decimal(0))
@@ -176,5 +206,11 @@ def projection(goal: Goal, planner: Planner) -> dict:
     for c in contributions:
         balance += c.amount
         actual.append({"date": c.date, "balance": float(balance)})
-    return {"goal_id": goal.id, "target_amount": float(goal.target_amount), "target_date": goal.target_date,
-            "projected": projected, "contributions": contributions, "actual": actual}
+    return {
+        "goal_id": goal.id,
+        "target_amount": float(goal.target_amount),
+        "target_date": goal.target_date,
+        "projected": projected,
+        "contributions": contributions,
+        "actual": actual,
+    }

@@ -1,4 +1,5 @@
 """Goal pages: list with progress, create, edit, delete, and a goal page with its projection."""
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -15,7 +16,8 @@ from .schemas import ContributionSchema, GoalSchema, GoalUpdateSchema
 
 def _portfolio_choices(form):
     form.portfolio_id.choices = [SelectChoice("", "— not funded by a portfolio —")] + [
-        SelectChoice(str(p.id), p.name) for p in db.session.scalars(portfolios_of(current_user))]
+        SelectChoice(str(p.id), p.name) for p in db.session.scalars(portfolios_of(current_user))
+    ]
 
 
 @bp.get("/goals")
@@ -48,8 +50,9 @@ def edit_goal(goal_id):
     _portfolio_choices(form)
     # An emptied optional input clears the value.
     cleared = dict.fromkeys(("monthly_contribution", "expected_annual_return_pct", "portfolio_id"))
-    ok, _ = submit_form(form, GoalUpdateSchema,
-                        lambda data: services.update_goal(current_user, goal, {**cleared, **data}))
+    ok, _ = submit_form(
+        form, GoalUpdateSchema, lambda data: services.update_goal(current_user, goal, {**cleared, **data})
+    )
     if ok:
         flash("Goal saved.", "success")
         return redirect(url_for("goals.goal_page", goal_id=goal.id))
@@ -70,8 +73,15 @@ def delete_goal_page(goal_id):
 def _goal_page(goal, form, status=200):
     planner = services.Planner(current_user)
     projection = services.projection(goal, planner)
-    return render_template("goals/detail.html", goal=goal, plan=planner.plan(goal), projection=projection,
-                           figure=projection_figure(projection), form=form, delete_form=EmptyForm()), status
+    return render_template(
+        "goals/detail.html",
+        goal=goal,
+        plan=planner.plan(goal),
+        projection=projection,
+        figure=projection_figure(projection),
+        form=form,
+        delete_form=EmptyForm(),
+    ), status
 
 
 @bp.get("/goals/<int:goal_id>")

@@ -1,4 +1,5 @@
 """Market data: stocks via yfinance, crypto via ccxt, a bundled sample set; cached, stored, served as JSON."""
+
 from flask import Blueprint
 
 from ..common.nav import add_nav

@@ -3,6 +3,7 @@
 Market data is public information, so these routes need no account; answers are cached for the same
 20 seconds as the bars they are built from.
 """
+
 from flask import current_app
 
 from ..analytics.kpis import KPI_DEFINITIONS
@@ -64,24 +65,45 @@ def _answer(kind: str, symbol: str, args: dict):
 
 
 @bp.get("/api/stock/<ticker>")
-@api_doc("market", query=StockQuerySchema, path=StockPathSchema, response=MarketDataSchema, errors=MARKET_ERRORS,
-         auth=False, description=MARKET_DESCRIPTION)
+@api_doc(
+    "market",
+    query=StockQuerySchema,
+    path=StockPathSchema,
+    response=MarketDataSchema,
+    errors=MARKET_ERRORS,
+    auth=False,
+    description=MARKET_DESCRIPTION,
+)
 def stock(ticker):
     """Price history, KPIs and indicators of a stock, ETF, index or FX pair (yfinance)."""
     return _answer("stock", ticker, query_args(StockQuerySchema))
 
 
 @bp.get("/api/crypto/<base>/<quote>")
-@api_doc("market", query=CryptoQuerySchema, path=CryptoPathSchema, response=MarketDataSchema, errors=MARKET_ERRORS,
-         auth=False, description=MARKET_DESCRIPTION)
+@api_doc(
+    "market",
+    query=CryptoQuerySchema,
+    path=CryptoPathSchema,
+    response=MarketDataSchema,
+    errors=MARKET_ERRORS,
+    auth=False,
+    description=MARKET_DESCRIPTION,
+)
 def crypto(base, quote):
     """Price history, KPIs and indicators of a crypto pair such as BTC/USDT (ccxt)."""
     return _answer("crypto", f"{base}/{quote}", query_args(CryptoQuerySchema))
 
 
 @bp.get("/api/crypto/<pair>")
-@api_doc("market", query=CryptoQuerySchema, path=CryptoPairPathSchema, response=MarketDataSchema,
-         errors=MARKET_ERRORS, auth=False, description=MARKET_DESCRIPTION)
+@api_doc(
+    "market",
+    query=CryptoQuerySchema,
+    path=CryptoPairPathSchema,
+    response=MarketDataSchema,
+    errors=MARKET_ERRORS,
+    auth=False,
+    description=MARKET_DESCRIPTION,
+)
 def crypto_pair(pair):
     """The same as /api/crypto/{base}/{quote}, with the pair written BASE-QUOTE (e.g. BTC-USDT)."""
     return _answer("crypto", pair, query_args(CryptoQuerySchema))
@@ -96,11 +118,17 @@ def symbols():
 
 
 @bp.get("/api/market/quotes")
-@api_doc("market", query=QuotesQuerySchema, response=QuoteListSchema, auth=False, description="""Quotes of up to
+@api_doc(
+    "market",
+    query=QuotesQuerySchema,
+    response=QuoteListSchema,
+    auth=False,
+    description="""Quotes of up to
 50 symbols, stocks and crypto pairs mixed, in the order asked. Built from the same 20-second cache and stored
 bars as /api/stock (daily bars of the last 60 days, continued by newer imported bars); stocks not cached are
 fetched in one provider call. A symbol that fails gets an entry with `error` in its place, the others are not
-affected.""")
+affected.""",
+)
 def quotes():
     """Latest price, previous close, change, volume, currency and as-of of several symbols."""
     from .quotes import get_quotes
@@ -109,10 +137,16 @@ def quotes():
 
 
 @bp.get("/api/stock/<ticker>/info")
-@api_doc("market", response=StockInfoSchema, errors=(400, 404), auth=False, description="""Company figures from the
+@api_doc(
+    "market",
+    response=StockInfoSchema,
+    errors=(400, 404),
+    auth=False,
+    description="""Company figures from the
 provider when it is reachable (cached for a day). Otherwise what is known offline: the bundled list's name,
 the currency read from the symbol, the 52-week range from stored or bundled bars; every other field is
-null with its reason in `reasons`.""")
+null with its reason in `reasons`.""",
+)
 def stock_info(ticker):
     """Name, exchange, currency, sector, industry, market cap, P/E, dividend yield and 52-week range."""
     from .info import stock_info as info
@@ -121,10 +155,16 @@ def stock_info(ticker):
 
 
 @bp.get("/api/market/compare")
-@api_doc("market", query=CompareQuerySchema, response=CompareSchema, auth=False, description="""2 to 10 symbols,
+@api_doc(
+    "market",
+    query=CompareQuerySchema,
+    response=CompareSchema,
+    auth=False,
+    description="""2 to 10 symbols,
 stocks and crypto mixed, over one period of daily bars: each series rebased to 0 % at the first date they all
 have, aligned on the common dates, the correlation matrix of their daily returns, and each symbol's return,
-annualised volatility and max drawdown over those dates. A symbol that cannot be had is a 400 naming it.""")
+annualised volatility and max drawdown over those dates. A symbol that cannot be had is a 400 naming it.""",
+)
 def compare():
     """Compare symbols: rebased lines, correlation of daily returns, return, volatility and drawdown."""
     from .compare import compare_json
@@ -134,11 +174,17 @@ def compare():
 
 
 @bp.get("/api/market/overview")
-@api_doc("market", query=OverviewQuerySchema, response=OverviewSchema, auth=False, description="""Top gainers,
+@api_doc(
+    "market",
+    query=OverviewQuerySchema,
+    response=OverviewSchema,
+    auth=False,
+    description="""Top gainers,
 top losers and most active over each symbol's last trading day, among the universe: `MARKET_UNIVERSE` when
 set, else the bundled stocks and ETFs (the sample set in sample mode), plus every symbol on any watchlist.
 Computed from quotes (same cache). The main indices are added where reachable; `notes` says what is missing,
-stale or sample.""")
+stale or sample.""",
+)
 def overview():
     """Market overview: gainers, losers, most active and the main indices."""
     from .overview import market_overview

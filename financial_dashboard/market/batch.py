@@ -5,6 +5,7 @@ uses, so callers then ask ``get_bars`` symbol by symbol and find the bars there.
 return is left to ``get_bars``, whose single-symbol path knows how to tell an unknown symbol from an outage.
 Batch fetchers are registered per provider name, like the providers themselves.
 """
+
 import logging
 from collections.abc import Callable
 
@@ -38,8 +39,11 @@ def prefetch(kind: str, symbols: list[str], period: str, interval: str = "1d") -
     fetch = _FETCHERS.get(type(provider).name)
     if fetch is None:
         return 0
-    missing = [s for s in dict.fromkeys(symbols)
-               if cache.bars(source, s, period, interval) is None and cache.outage(source, s, interval) is None]
+    missing = [
+        s
+        for s in dict.fromkeys(symbols)
+        if cache.bars(source, s, period, interval) is None and cache.outage(source, s, interval) is None
+    ]
     if len(missing) < 2:  # one symbol: the ordinary path is the same call, with better error reporting
         return 0
     ttl = current_app.config["CACHE_DEFAULT_TIMEOUT"]
@@ -83,9 +87,19 @@ def yfinance_download(provider, symbols, start, end, interval) -> dict[str, pd.D
     try:
         with deadline(provider.timeout):
             raw = _yfinance().download(
-                plain, start=start, end=end + pd.Timedelta(days=1), interval=interval, auto_adjust=False,
-                actions=False, progress=False, threads=False, group_by="column", multi_level_index=True,
-                timeout=provider.timeout, session=provider.session)
+                plain,
+                start=start,
+                end=end + pd.Timedelta(days=1),
+                interval=interval,
+                auto_adjust=False,
+                actions=False,
+                progress=False,
+                threads=False,
+                group_by="column",
+                multi_level_index=True,
+                timeout=provider.timeout,
+                session=provider.session,
+            )
     except Exception as exc:  # yfinance collects per-ticker failures itself; anything here is the whole call
         error = provider._translate(exc, plain[0])
         if error is not None:

@@ -3,6 +3,7 @@
 Flask-Caching holds them (in-process, or Redis shared by every worker). Lifetimes are passed in by the
 service layer, which reads them from the config; only the fixed ones are constants here.
 """
+
 import time
 
 import pandas as pd
@@ -38,8 +39,9 @@ def outage(source: str, symbol: str, interval: str) -> dict | None:
     return cache.get(f"down:{source}:{symbol}:{interval}")
 
 
-def remember_outage(source: str, symbol: str, interval: str, error: ProviderUnavailable, ttl: int,
-                    hint: str | None = None) -> dict:
+def remember_outage(
+    source: str, symbol: str, interval: str, error: ProviderUnavailable, ttl: int, hint: str | None = None
+) -> dict:
     """Remember a failure briefly, so that every request does not wait for the same timeout.
 
     The marker lasts ``ttl`` seconds, as long as a rate limit's Retry-After asks (capped at 5 minutes)
@@ -51,9 +53,13 @@ def remember_outage(source: str, symbol: str, interval: str, error: ProviderUnav
         pause = max(ttl, REFUSED_PAUSE_S)
     else:
         pause = max(ttl, min(int(error.retry_after), MAX_OUTAGE_S)) if limited else ttl
-    down = {"cause": error.cause, "message": error.message, "hint": hint,
-            "retry_after": pause if isinstance(error, ProviderRefused) else error.retry_after,
-            "expires": time.time() + pause}
+    down = {
+        "cause": error.cause,
+        "message": error.message,
+        "hint": hint,
+        "retry_after": pause if isinstance(error, ProviderRefused) else error.retry_after,
+        "expires": time.time() + pause,
+    }
     cache.set(f"down:{source}:{symbol}:{interval}", down, timeout=pause)
     return down
 
@@ -81,7 +87,7 @@ def splits(source: str, symbol: str) -> pd.Series | None:
 def splits_many(source: str, symbols: list[str]) -> dict[str, pd.Series]:
     """The cached split histories of several symbols, in one round trip (those cached only)."""
     found = cache.get_many(*[f"splits:{source}:{symbol}" for symbol in symbols])
-    return {symbol: ratios for symbol, ratios in zip(symbols, found) if ratios is not None}
+    return {symbol: ratios for symbol, ratios in zip(symbols, found, strict=False) if ratios is not None}
 
 
 def remember_splits(source: str, symbol: str, ratios: pd.Series) -> None:

@@ -1,4 +1,5 @@
 """`flask market ...` commands: load the bundled sample data, import a user's CSV."""
+
 import click
 from flask.cli import AppGroup
 

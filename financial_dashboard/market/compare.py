@@ -3,6 +3,7 @@
 Bars come through the market-data service (cache, provider, store), daily; the series are aligned on the
 dates they all have, so a stock and a coin are compared on trading days only.
 """
+
 from flask import current_app
 
 from ..analytics import comparison
@@ -45,9 +46,16 @@ def compare(symbols: list[str], period: str) -> dict:
         raise BadRequest("Give at least two different symbols.", fields={"symbols": ["Only one distinct symbol."]})
     aligned = comparison.align({symbol: bars.frame["close"] for symbol, bars in found.items()})
     if len(aligned) < 2:
-        raise BadRequest("These symbols have fewer than two dates in common in this period.",
-                         fields={"symbols": [f"{s}: {b.frame.index[0].date() if not b.frame.empty else 'no'} to "
-                                             f"{b.as_of.date() if b.as_of else 'no bars'}" for s, b in found.items()]})
+        raise BadRequest(
+            "These symbols have fewer than two dates in common in this period.",
+            fields={
+                "symbols": [
+                    f"{s}: {b.frame.index[0].date() if not b.frame.empty else 'no'} to "
+                    f"{b.as_of.date() if b.as_of else 'no bars'}"
+                    for s, b in found.items()
+                ]
+            },
+        )
     per_year = 365 if all(b.kind == "crypto" for b in found.values()) else 252
     rebased = comparison.rebase(aligned)
     notes = []
@@ -65,9 +73,18 @@ def compare(symbols: list[str], period: str) -> dict:
         # Four decimals of a percent: more digits would only be float noise in every point.
         "rebased": {symbol: series_to_list(rebased[symbol].round(4)) for symbol in found},
         "correlation": {"symbols": list(found), "matrix": comparison.correlation(aligned)},
-        "stats": [{"symbol": symbol, **comparison.figures(aligned[symbol], per_year), "source": bars.source,
-                   "sample": bars.is_sample, "stale": bars.stale, "stale_reason": bars.cause,
-                   "as_of": to_utc_iso(bars.as_of) if bars.as_of else None} for symbol, bars in found.items()],
+        "stats": [
+            {
+                "symbol": symbol,
+                **comparison.figures(aligned[symbol], per_year),
+                "source": bars.source,
+                "sample": bars.is_sample,
+                "stale": bars.stale,
+                "stale_reason": bars.cause,
+                "as_of": to_utc_iso(bars.as_of) if bars.as_of else None,
+            }
+            for symbol, bars in found.items()
+        ],
         "definitions": comparison.DEFINITIONS,
         "notes": notes,
         "_expires": min(b.expires for b in found.values()),

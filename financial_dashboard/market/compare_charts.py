@@ -6,11 +6,18 @@ def rebased_figure(result: dict) -> str:
 
     fig = go.Figure()
     for symbol in result["symbols"]:
-        fig.add_trace(go.Scatter(x=result["dates"], y=result["rebased"][symbol], name=symbol, mode="lines",
-                                 hovertemplate="%{y:.2f} %"))
+        fig.add_trace(
+            go.Scatter(
+                x=result["dates"], y=result["rebased"][symbol], name=symbol, mode="lines", hovertemplate="%{y:.2f} %"
+            )
+        )
     fig.add_hline(y=0, line={"width": 1, "dash": "dot", "color": "#adb5bd"})
-    fig.update_layout(margin={"l": 50, "r": 20, "t": 20, "b": 40}, legend={"orientation": "h"},
-                      hovermode="x unified", yaxis_title="Change since " + result["dates"][0] + " (%)")
+    fig.update_layout(
+        margin={"l": 50, "r": 20, "t": 20, "b": 40},
+        legend={"orientation": "h"},
+        hovermode="x unified",
+        yaxis_title="Change since " + result["dates"][0] + " (%)",
+    )
     return fig.to_json()
 
 
@@ -19,8 +26,19 @@ def correlation_figure(result: dict) -> str:
 
     symbols, matrix = result["correlation"]["symbols"], result["correlation"]["matrix"]
     text = [["—" if v is None else f"{v:.2f}" for v in row] for row in matrix]
-    fig = go.Figure(go.Heatmap(z=matrix, x=symbols, y=symbols, zmin=-1, zmax=1, colorscale="RdBu",
-                               text=text, texttemplate="%{text}", hovertemplate="%{y} / %{x}: %{z:.2f}<extra></extra>",
-                               colorbar={"title": {"text": "ρ"}}))
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=symbols,
+            y=symbols,
+            zmin=-1,
+            zmax=1,
+            colorscale="RdBu",
+            text=text,
+            texttemplate="%{text}",
+            hovertemplate="%{y} / %{x}: %{z:.2f}<extra></extra>",
+            colorbar={"title": {"text": "ρ"}},
+        )
+    )
     fig.update_layout(margin={"l": 60, "r": 20, "t": 20, "b": 40}, yaxis={"autorange": "reversed"})
     return fig.to_json()

@@ -3,6 +3,7 @@
 Reading is pure pandas: every bad row is reported with its line number, and nothing is returned unless all
 rows are good; storing is one transaction. So an import is all or nothing.
 """
+
 import re
 import warnings
 

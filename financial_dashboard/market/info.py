@@ -5,6 +5,7 @@ symbol list's name, the currency read from the symbol, the 52-week range from st
 with ``null`` and a reason for every other field. Never a 500 and never a 503: an outage only empties
 the fields that needed the provider.
 """
+
 import logging
 
 from ..analytics.numbers import finite
@@ -88,8 +89,10 @@ def _pick(raw: dict, keys, number: bool):
 def _offline(info: dict, symbol: str) -> None:
     """Fill what can be known without the provider, and say where it came from in ``notes``."""
     info.update(name=quotes.name_of(symbol), currency=quotes.currency_of(symbol, "stock"), source="offline")
-    info["notes"].append("The provider could not be asked: the name comes from the bundled symbol list and the "
-                         "currency from the symbol's form (no exchange suffix means a US listing in USD).")
+    info["notes"].append(
+        "The provider could not be asked: the name comes from the bundled symbol list and the "
+        "currency from the symbol's form (no exchange suffix means a US listing in USD)."
+    )
     try:
         bars = latest.latest_bars("stock", symbol, "1y", "1d")
     except AppError as error:
@@ -99,7 +102,14 @@ def _offline(info: dict, symbol: str) -> None:
         info["reasons"].update(week52_high=reason, week52_low=reason)
         return
     if not bars.frame.empty:
-        info.update(week52_high=finite(bars.frame["high"].max()), week52_low=finite(bars.frame["low"].min()),
-                    as_of=quotes.to_utc_iso(bars.as_of), sample=bars.is_sample, stale=bars.stale)
-        info["notes"].append(f"The 52-week range comes from the {bars.source} bars of the year up to as_of"
-                             + (" (sample data)." if bars.is_sample else "."))
+        info.update(
+            week52_high=finite(bars.frame["high"].max()),
+            week52_low=finite(bars.frame["low"].min()),
+            as_of=quotes.to_utc_iso(bars.as_of),
+            sample=bars.is_sample,
+            stale=bars.stale,
+        )
+        info["notes"].append(
+            f"The 52-week range comes from the {bars.source} bars of the year up to as_of"
+            + (" (sample data)." if bars.is_sample else ".")
+        )

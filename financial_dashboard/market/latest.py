@@ -4,6 +4,7 @@ A CSV import (``flask market import-csv``) can carry a symbol past the provider'
 past the bundled sample set, which ends in 2013. Quotes and alerts read through here, so an imported bar
 newer than everything else is the latest price; bars the provider has for the same days always win.
 """
+
 import dataclasses
 
 import pandas as pd
@@ -20,9 +21,14 @@ def continued(bars: services.Bars) -> services.Bars:
         return bars
     after = bars.frame.index[-1] + pd.Timedelta(seconds=1)
     # Asked first with a cheap count: building even an empty frame costs more than the query.
-    if not db.session.scalar(sa.select(sa.func.count()).where(
-            MarketBar.source == "import", MarketBar.symbol == bars.symbol, MarketBar.interval == bars.interval,
-            MarketBar.ts >= after.to_pydatetime())):
+    if not db.session.scalar(
+        sa.select(sa.func.count()).where(
+            MarketBar.source == "import",
+            MarketBar.symbol == bars.symbol,
+            MarketBar.interval == bars.interval,
+            MarketBar.ts >= after.to_pydatetime(),
+        )
+    ):
         return bars
     newer = store.load_bars("import", bars.symbol, bars.interval, start=after)
     # The newest bar decides where the quote comes from: an imported one makes it "import" (sample data).

@@ -1,4 +1,5 @@
 """Stored market bars and dividends: every successful fetch is kept, so the product can answer during outages."""
+
 import datetime as dt
 
 import sqlalchemy as sa

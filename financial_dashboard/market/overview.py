@@ -5,6 +5,7 @@ symbols in sample mode), plus whatever other features add: the watchlists add ev
 list (``add_to_universe``), so market/ never imports them. Everything is computed from quotes, so it
 shares their cache.
 """
+
 from collections.abc import Callable
 
 from flask import current_app
@@ -35,8 +36,23 @@ def universe() -> list[str]:
 
 
 def _brief(quote: dict) -> dict:
-    return {key: quote.get(key) for key in ("symbol", "name", "kind", "currency", "price", "change", "change_pct",
-                                            "volume", "as_of", "source", "sample", "stale")}
+    return {
+        key: quote.get(key)
+        for key in (
+            "symbol",
+            "name",
+            "kind",
+            "currency",
+            "price",
+            "change",
+            "change_pct",
+            "volume",
+            "as_of",
+            "source",
+            "sample",
+            "stale",
+        )
+    }
 
 
 def market_overview(limit: int = 5) -> dict:
@@ -50,14 +66,20 @@ def market_overview(limit: int = 5) -> dict:
     active = sorted((q for q in priced if q["volume"]), key=lambda q: -q["volume"])[:limit]
     notes = []
     if failed:
-        notes.append(f"No quote for {len(failed)} of {len(members)} symbols: {', '.join(failed[:10])}"
-                     + ("…" if len(failed) > 10 else "") + ".")
+        notes.append(
+            f"No quote for {len(failed)} of {len(members)} symbols: {', '.join(failed[:10])}"
+            + ("…" if len(failed) > 10 else "")
+            + "."
+        )
     days = sorted({q["as_of"][:10] for q in priced})
     if len(days) > 1:
         notes.append(f"The quotes are not all from the same day ({days[0]} to {days[-1]}).")
     if any(q["sample"] for q in priced):
-        notes.append("Sample data: the bundled prices end in 2013." if services.sample_mode()
-                     else "Some quotes are sample or imported data.")
+        notes.append(
+            "Sample data: the bundled prices end in 2013."
+            if services.sample_mode()
+            else "Some quotes are sample or imported data."
+        )
     if any(q["stale"] for q in priced):
         notes.append("Some quotes are stale: their provider was unavailable and stored bars are shown.")
     indices = []
@@ -68,7 +90,15 @@ def market_overview(limit: int = 5) -> dict:
         indices = [_brief(q) for q in index_quotes if "error" not in q]
         if len(indices) < len(INDICES):
             notes.append("Some indices are unavailable right now.")
-    return {"as_of": days[-1] if days else None, "universe": len(members), "priced": len(priced),
-            "gainers": [_brief(q) for q in gainers], "losers": [_brief(q) for q in losers],
-            "most_active": [_brief(q) for q in active], "indices": indices,
-            "sample": any(q["sample"] for q in priced), "stale": any(q["stale"] for q in priced), "notes": notes}
+    return {
+        "as_of": days[-1] if days else None,
+        "universe": len(members),
+        "priced": len(priced),
+        "gainers": [_brief(q) for q in gainers],
+        "losers": [_brief(q) for q in losers],
+        "most_active": [_brief(q) for q in active],
+        "indices": indices,
+        "sample": any(q["sample"] for q in priced),
+        "stale": any(q["stale"] for q in priced),
+        "notes": notes,
+    }

@@ -1,5 +1,6 @@
 """Panels other features add to the market explorer below a symbol's chart (signals, "alert me"), so that
 market/ never imports them: each registers ``build(bars) -> {"template", ...context} | None``."""
+
 from collections.abc import Callable
 
 from flask import current_app
@@ -19,8 +20,11 @@ def explorer_panels(bars) -> list[dict]:
         try:
             panel = build(bars)
         except AppError as error:
-            panel = {"template": "market/_panel_error.html", "error": error.description,
-                     "title": getattr(build, "title", "Panel")}
+            panel = {
+                "template": "market/_panel_error.html",
+                "error": error.description,
+                "title": getattr(build, "title", "Panel"),
+            }
         if panel:
             panels.append(panel)
     return panels

@@ -1,4 +1,5 @@
 """Query and response schemas of quotes, stock info and the market overview (they feed the OpenAPI spec too)."""
+
 from marshmallow import ValidationError, fields, validate
 
 from ..common.api_schemas import ErrorDetailSchema
@@ -26,30 +27,44 @@ class SymbolList(fields.String):
 
 
 class QuotesQuerySchema(QuerySchema):
-    symbols = SymbolList(required=True, metadata={
-        "description": "Up to 50 comma-separated symbols, stocks and crypto pairs mixed: AAPL,MSFT,BTC/USDT."})
+    symbols = SymbolList(
+        required=True,
+        metadata={
+            "description": "Up to 50 comma-separated symbols, stocks and crypto pairs mixed: AAPL,MSFT,BTC/USDT."
+        },
+    )
 
 
 class QuoteSchema(BaseSchema):
     symbol = fields.String(metadata={"example": "AAPL"})
     name = fields.String(allow_none=True, metadata={"description": "From the bundled symbol list, when known."})
     kind = fields.String(metadata={"enum": ["stock", "crypto"]})
-    currency = fields.String(metadata={"description": "The pair's quote currency for crypto; else read from "
-                                                      "the symbol's exchange suffix (none: USD)."})
+    currency = fields.String(
+        metadata={
+            "description": "The pair's quote currency for crypto; else read from "
+            "the symbol's exchange suffix (none: USD)."
+        }
+    )
     price = fields.Float(allow_none=True, metadata={"description": "The latest close."})
     previous_close = fields.Float(allow_none=True)
     change = fields.Float(allow_none=True, metadata={"description": "price - previous_close"})
     change_pct = fields.Float(allow_none=True, metadata={"description": "change as a percentage of previous_close"})
-    change_30d_pct = fields.Float(allow_none=True, metadata={
-        "description": "The latest close against the last close 30 or more days before it, in percent."})
+    change_30d_pct = fields.Float(
+        allow_none=True,
+        metadata={"description": "The latest close against the last close 30 or more days before it, in percent."},
+    )
     volume = fields.Float(allow_none=True, metadata={"description": "The latest bar's volume."})
     as_of = fields.String(allow_none=True, metadata={"description": "Time of the latest bar (ISO, UTC)."})
     source = fields.String()
     sample = fields.Boolean(metadata={"description": "Bundled sample data or a user's import."})
     stale = fields.Boolean(metadata={"description": "The provider failed and stored bars are shown."})
     stale_reason = fields.String(allow_none=True)
-    error = fields.Nested(ErrorDetailSchema, metadata={
-        "description": "In place of the figures when this symbol failed (unknown 404, outage 503, malformed 400)."})
+    error = fields.Nested(
+        ErrorDetailSchema,
+        metadata={
+            "description": "In place of the figures when this symbol failed (unknown 404, outage 503, malformed 400)."
+        },
+    )
 
 
 class QuoteListSchema(BaseSchema):
@@ -68,21 +83,30 @@ class StockInfoSchema(BaseSchema):
     dividend_yield_pct = fields.Float(allow_none=True, metadata={"description": "As Yahoo reports it, in percent."})
     week52_high = fields.Float(allow_none=True)
     week52_low = fields.Float(allow_none=True)
-    source = fields.String(allow_none=True, metadata={
-        "description": "The provider (yfinance), or offline when it could not be asked."})
+    source = fields.String(
+        allow_none=True, metadata={"description": "The provider (yfinance), or offline when it could not be asked."}
+    )
     sample = fields.Boolean()
     stale = fields.Boolean()
     as_of = fields.String(allow_none=True, metadata={"description": "Newest bar behind an offline 52-week range."})
-    reasons = fields.Dict(keys=fields.String(), values=fields.String(),
-                          metadata={"description": "Why each null field is null."})
+    reasons = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={"description": "Why each null field is null."}
+    )
     notes = fields.List(fields.String(), metadata={"description": "Where offline figures come from."})
 
 
 class CompareQuerySchema(QuerySchema):
-    symbols = SymbolList(minimum=2, maximum=10, required=True, metadata={
-        "description": "2 to 10 comma-separated symbols, stocks and crypto mixed: AAPL,MSFT,BTC/USDT."})
-    period = fields.String(load_default="1y", validate=validate.OneOf(PERIODS), metadata={
-        "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max."})
+    symbols = SymbolList(
+        minimum=2,
+        maximum=10,
+        required=True,
+        metadata={"description": "2 to 10 comma-separated symbols, stocks and crypto mixed: AAPL,MSFT,BTC/USDT."},
+    )
+    period = fields.String(
+        load_default="1y",
+        validate=validate.OneOf(PERIODS),
+        metadata={"description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max."},
+    )
 
 
 class CompareStatsSchema(BaseSchema):
@@ -99,8 +123,10 @@ class CompareStatsSchema(BaseSchema):
 
 class CorrelationSchema(BaseSchema):
     symbols = fields.List(fields.String())
-    matrix = fields.List(fields.List(fields.Float(allow_none=True)), metadata={
-        "description": "matrix[i][j]: correlation of the daily returns of symbols[i] and symbols[j]."})
+    matrix = fields.List(
+        fields.List(fields.Float(allow_none=True)),
+        metadata={"description": "matrix[i][j]: correlation of the daily returns of symbols[i] and symbols[j]."},
+    )
 
 
 class CompareSchema(BaseSchema):
@@ -110,8 +136,11 @@ class CompareSchema(BaseSchema):
     start = fields.String(metadata={"description": "The first common date (ISO, UTC)."})
     end = fields.String()
     dates = fields.List(fields.String(), metadata={"description": "The common dates, YYYY-MM-DD."})
-    rebased = fields.Dict(keys=fields.String(), values=fields.List(fields.Float()), metadata={
-        "description": "Per symbol, the percentage change since the first common date, aligned with dates."})
+    rebased = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Float()),
+        metadata={"description": "Per symbol, the percentage change since the first common date, aligned with dates."},
+    )
     correlation = fields.Nested(CorrelationSchema)
     stats = fields.List(fields.Nested(CompareStatsSchema))
     definitions = fields.Dict(keys=fields.String(), values=fields.String())
@@ -119,8 +148,11 @@ class CompareSchema(BaseSchema):
 
 
 class OverviewQuerySchema(QuerySchema):
-    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20),
-                           metadata={"description": "How many symbols in each list (1 to 20)."})
+    limit = fields.Integer(
+        load_default=5,
+        validate=validate.Range(min=1, max=20),
+        metadata={"description": "How many symbols in each list (1 to 20)."},
+    )
 
 
 class MarketMoverSchema(BaseSchema):
@@ -145,8 +177,9 @@ class OverviewSchema(BaseSchema):
     gainers = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "Largest rises in percent."})
     losers = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "Largest falls in percent."})
     most_active = fields.List(fields.Nested(MarketMoverSchema), metadata={"description": "Largest volume."})
-    indices = fields.List(fields.Nested(MarketMoverSchema),
-                          metadata={"description": "S&P 500, NASDAQ, Dow where reachable."})
+    indices = fields.List(
+        fields.Nested(MarketMoverSchema), metadata={"description": "S&P 500, NASDAQ, Dow where reachable."}
+    )
     sample = fields.Boolean()
     stale = fields.Boolean()
     notes = fields.List(fields.String())

@@ -5,6 +5,7 @@ imports (``latest.py``); stocks missing from the cache are fetched together in o
 (``batch.py``). A symbol that fails gets an error entry in its place; the others are unaffected. The
 finished quote is cached until its bars expire, so a warm request is one cache read per symbol.
 """
+
 import time
 
 from ..analytics.quotes import quote_figures, sparkline
@@ -19,12 +20,33 @@ MAX_QUOTES = 50
 TREND_DAYS = 30
 
 # Yahoo's exchange suffixes and the currency their prices are in (pence for London, as Yahoo quotes it).
-_SUFFIX_CURRENCY = {"L": "GBp", "DE": "EUR", "F": "EUR", "PA": "EUR", "AS": "EUR", "MI": "EUR", "MC": "EUR",
-                    "BR": "EUR", "HE": "EUR", "TO": "CAD", "V": "CAD", "T": "JPY", "HK": "HKD", "SW": "CHF",
-                    "AX": "AUD", "SS": "CNY", "SZ": "CNY", "KS": "KRW", "NS": "INR", "BO": "INR", "SA": "BRL",
-                    "ST": "SEK", "OL": "NOK", "CO": "DKK"}
-_INDEX_CURRENCY = {"^FTSE": "GBP", "^N225": "JPY", "^GDAXI": "EUR", "^FCHI": "EUR", "^STOXX50E": "EUR",
-                   "^HSI": "HKD"}
+_SUFFIX_CURRENCY = {
+    "L": "GBp",
+    "DE": "EUR",
+    "F": "EUR",
+    "PA": "EUR",
+    "AS": "EUR",
+    "MI": "EUR",
+    "MC": "EUR",
+    "BR": "EUR",
+    "HE": "EUR",
+    "TO": "CAD",
+    "V": "CAD",
+    "T": "JPY",
+    "HK": "HKD",
+    "SW": "CHF",
+    "AX": "AUD",
+    "SS": "CNY",
+    "SZ": "CNY",
+    "KS": "KRW",
+    "NS": "INR",
+    "BO": "INR",
+    "SA": "BRL",
+    "ST": "SEK",
+    "OL": "NOK",
+    "CO": "DKK",
+}
+_INDEX_CURRENCY = {"^FTSE": "GBP", "^N225": "JPY", "^GDAXI": "EUR", "^FCHI": "EUR", "^STOXX50E": "EUR", "^HSI": "HKD"}
 _NAMES = {entry["symbol"]: entry["name"] for entry in symbols.SYMBOLS}
 
 
@@ -51,11 +73,19 @@ def name_of(symbol: str) -> str | None:
 def quote_from_bars(bars: services.Bars) -> dict:
     """The quote of a symbol's bars (see ``QuoteSchema``), with a 30-day sparkline."""
     frame = bars.frame
-    return {"symbol": bars.symbol, "name": name_of(bars.symbol), "kind": bars.kind,
-            "currency": getattr(bars, "currency", None) or currency_of(bars.symbol, bars.kind),
-            **quote_figures(frame, TREND_DAYS), "as_of": None if frame.empty else to_utc_iso(bars.as_of),
-            "source": bars.source, "sample": bars.is_sample, "stale": bars.stale, "stale_reason": bars.cause,
-            "sparkline": sparkline(frame, TREND_DAYS)}
+    return {
+        "symbol": bars.symbol,
+        "name": name_of(bars.symbol),
+        "kind": bars.kind,
+        "currency": getattr(bars, "currency", None) or currency_of(bars.symbol, bars.kind),
+        **quote_figures(frame, TREND_DAYS),
+        "as_of": None if frame.empty else to_utc_iso(bars.as_of),
+        "source": bars.source,
+        "sample": bars.is_sample,
+        "stale": bars.stale,
+        "stale_reason": bars.cause,
+        "sparkline": sparkline(frame, TREND_DAYS),
+    }
 
 
 def error_entry(symbol: str, error: AppError) -> dict:
@@ -129,8 +159,9 @@ def checked_symbol(raw: str) -> tuple[str, str, dict | None]:
     try:
         quote = get_quote(raw)
     except NotFound as error:
-        raise BadRequest(f"{raw.strip().upper()} does not exist in the market data.",
-                         fields={"symbol": [error.description]}) from None
+        raise BadRequest(
+            f"{raw.strip().upper()} does not exist in the market data.", fields={"symbol": [error.description]}
+        ) from None
     except BadRequest as error:
         messages = [m for ms in (error.fields or {}).values() for m in ms] or [error.description]
         raise BadRequest("Not a valid symbol.", fields={"symbol": messages}) from None

@@ -1,4 +1,5 @@
 """Query and response schemas of the market-data endpoints and the explorer page (they feed the OpenAPI spec too)."""
+
 from marshmallow import ValidationError, fields, post_load
 
 from ..analytics.indicators import ALLOWED_INDICATORS
@@ -21,7 +22,8 @@ class IndicatorNames(fields.String):
         unknown = [n for n in names if n not in ALLOWED_INDICATORS]
         if unknown:
             raise ValidationError(
-                f"Unknown indicator(s) {', '.join(unknown)}. Allowed: {', '.join(ALLOWED_INDICATORS)}.")
+                f"Unknown indicator(s) {', '.join(unknown)}. Allowed: {', '.join(ALLOWED_INDICATORS)}."
+            )
         return names
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -34,15 +36,27 @@ def _intervals(kind):
 
 
 class StockQuerySchema(QuerySchema):
-    period = fields.String(load_default="60d", metadata={
-        "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max.",
-        "enum": list(PERIODS)})
-    interval = fields.String(load_default="1d", metadata={
-        "description": "Bar size: 1h, 1d, 1wk or 1mo (Yahoo serves 1h bars for the last 730 days only).",
-        "choices": _intervals("stock")})
-    indicators = IndicatorNames(load_default=(), metadata={
-        "description": "Comma-separated extra series: rsi, macd, bollinger, ema.",
-        "pattern": patterns.word_list(ALLOWED_INDICATORS)})
+    period = fields.String(
+        load_default="60d",
+        metadata={
+            "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max.",
+            "enum": list(PERIODS),
+        },
+    )
+    interval = fields.String(
+        load_default="1d",
+        metadata={
+            "description": "Bar size: 1h, 1d, 1wk or 1mo (Yahoo serves 1h bars for the last 730 days only).",
+            "choices": _intervals("stock"),
+        },
+    )
+    indicators = IndicatorNames(
+        load_default=(),
+        metadata={
+            "description": "Comma-separated extra series: rsi, macd, bollinger, ema.",
+            "pattern": patterns.word_list(ALLOWED_INDICATORS),
+        },
+    )
 
     def handle_error(self, error, data, **kwargs):
         # An unknown indicator is the only way these strings can fail: say so instead of the generic message.
@@ -51,15 +65,25 @@ class StockQuerySchema(QuerySchema):
 
 
 class CryptoQuerySchema(StockQuerySchema):
-    period = fields.String(load_default="90d", metadata={
-        "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max.",
-        "enum": list(PERIODS)})
-    timeframe = fields.String(load_default="1d", data_key="timeframe",
-                              metadata={"description": "Bar size: 1h, 4h, 1d or 1w, those the exchange has.",
-                                        "choices": _intervals("crypto")})
+    period = fields.String(
+        load_default="90d",
+        metadata={
+            "description": "How far back: 5d, 7d, 14d, 30d, 60d, 90d, 180d, 1y, 2y, 3y, 5y, 10y or max.",
+            "enum": list(PERIODS),
+        },
+    )
+    timeframe = fields.String(
+        load_default="1d",
+        data_key="timeframe",
+        metadata={
+            "description": "Bar size: 1h, 4h, 1d or 1w, those the exchange has.",
+            "choices": _intervals("crypto"),
+        },
+    )
     # Empty means "the timeframe's" (see alias below).
-    interval = fields.String(metadata={"description": "Alias of timeframe.",
-                                       "choices": lambda: ["", *_intervals("crypto")()]})
+    interval = fields.String(
+        metadata={"description": "Alias of timeframe.", "choices": lambda: ["", *_intervals("crypto")()]}
+    )
 
     @post_load
     def alias(self, data, **kwargs):
@@ -91,10 +115,16 @@ class BarSchema(BaseSchema):
     volume = fields.Float()
 
 
-KpisSchema = type("KpisSchema", (BaseSchema,), {
-    name: (fields.Integer if name == "bars" else fields.String if name in ("start", "end") else fields.Float)(
-        allow_none=True, metadata={"description": text})
-    for name, text in KPI_DEFINITIONS.items()})
+KpisSchema = type(
+    "KpisSchema",
+    (BaseSchema,),
+    {
+        name: (fields.Integer if name == "bars" else fields.String if name in ("start", "end") else fields.Float)(
+            allow_none=True, metadata={"description": text}
+        )
+        for name, text in KPI_DEFINITIONS.items()
+    },
+)
 
 
 class DividendSchema(BaseSchema):
@@ -105,9 +135,14 @@ class DividendSchema(BaseSchema):
 class MarketDataSchema(BaseSchema):
     symbol = fields.String(metadata={"example": "AAPL"})
     source = fields.String(metadata={"description": "yfinance, ccxt:<exchange>, sample (bundled data) or import."})
-    currency = fields.String(allow_none=True, metadata={
-        "description": "Currency of every price, in its major unit (GBP, not GBp); a crypto pair's quote asset; "
-                       "null when unknown (an import without a currency).", "example": "USD"})
+    currency = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Currency of every price, in its major unit (GBP, not GBp); a crypto pair's quote asset; "
+            "null when unknown (an import without a currency).",
+            "example": "USD",
+        },
+    )
     sample = fields.Boolean(metadata={"description": "True when the data is bundled sample data or a user's import."})
     as_of = fields.String(allow_none=True, metadata={"description": "Time of the newest bar (ISO, UTC)."})
     stale = fields.Boolean(metadata={"description": "True when the provider failed and stored bars are shown."})
@@ -116,11 +151,18 @@ class MarketDataSchema(BaseSchema):
     interval = fields.String()
     kpis = fields.Nested(KpisSchema)
     history = fields.List(fields.Nested(BarSchema))
-    moving_averages = fields.Dict(keys=fields.String(), values=fields.List(fields.Float(allow_none=True)),
-                                  metadata={"description": "MA_20 and MA_50, aligned with history (null in warm-up)."})
+    moving_averages = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Float(allow_none=True)),
+        metadata={"description": "MA_20 and MA_50, aligned with history (null in warm-up)."},
+    )
     indicators = fields.Dict(metadata={"description": "Requested indicators, each a dict of aligned series."})
-    dividends = fields.List(fields.Nested(DividendSchema), metadata={
-        "description": "Cash dividends in the period, as reported beside the bars (prices are not adjusted for them)."})
+    dividends = fields.List(
+        fields.Nested(DividendSchema),
+        metadata={
+            "description": "Cash dividends in the period, as reported beside the bars (prices are not adjusted for them)."
+        },
+    )
 
 
 class SymbolQuerySchema(QuerySchema):
@@ -139,8 +181,10 @@ class SymbolSchema(BaseSchema):
     name = fields.String()
     type = fields.String()
     source = fields.String()
-    currency = fields.String(allow_none=True, metadata={
-        "description": "Currency the symbol is priced in, when known (Yahoo's own search does not say)."})
+    currency = fields.String(
+        allow_none=True,
+        metadata={"description": "Currency the symbol is priced in, when known (Yahoo's own search does not say)."},
+    )
 
 
 class SymbolListSchema(BaseSchema):
@@ -153,8 +197,6 @@ _LETTERS = "[A-Za-z0-9]"
 _PUNCTUATION = "[" + "".join("\\" + c for c in SYMBOL_PUNCTUATION) + "]"
 
 
-
-
 def symbol_pattern(max_length: int, *, slash: bool = False, blanks: bool = True) -> str:
     """``providers.base.symbol_syntax`` as a spec pattern: either case (it is upper-cased first), blanks around."""
     punctuation = _PUNCTUATION[:-1] + ("/]" if slash else "]")
@@ -162,28 +204,37 @@ def symbol_pattern(max_length: int, *, slash: bool = False, blanks: bool = True)
 
 
 # A benchmark (?benchmark= of a portfolio's performance) is one symbol or pair, written without blanks.
-SYMBOL_OR_PAIR = (f"^(?:{symbol_pattern(15, blanks=False)[1:-1]}"
-                  f"|{_LETTERS}{{1,20}}/{_LETTERS}{{1,20}})$")
+SYMBOL_OR_PAIR = f"^(?:{symbol_pattern(15, blanks=False)[1:-1]}|{_LETTERS}{{1,20}}/{_LETTERS}{{1,20}})$"
 # A symbol in a body or query (alerts, watchlists, quotes): a stock-like symbol, or BASE/QUOTE (services.kind_of),
 # checked by the live provider of its kind after blanks around are removed.
 MARKET_SYMBOL = f"^{patterns.BLANK}*{SYMBOL_OR_PAIR[1:-1]}{patterns.BLANK}*$"
 
 
 class StockPathSchema(BaseSchema):
-    ticker = fields.String(metadata={
-        "description": "A symbol such as AAPL, BRK-B, ^GSPC or EURUSD=X: 1-15 letters, digits and . ^ = -, "
-                       "one of them a letter or digit.",
-        "pattern": symbol_pattern(15), "x-example": "AAPL"})
+    ticker = fields.String(
+        metadata={
+            "description": "A symbol such as AAPL, BRK-B, ^GSPC or EURUSD=X: 1-15 letters, digits and . ^ = -, "
+            "one of them a letter or digit.",
+            "pattern": symbol_pattern(15),
+            "x-example": "AAPL",
+        }
+    )
 
 
 class CryptoPathSchema(BaseSchema):
-    base = fields.String(metadata={"description": "e.g. BTC", "x-example": "BTC",
-                                   "pattern": f"^{patterns.BLANK}*{_LETTERS}{{1,20}}$"})
-    quote = fields.String(metadata={"description": "e.g. USDT", "x-example": "USDT",
-                                    "pattern": f"^{_LETTERS}{{1,20}}{patterns.BLANK}*$"})
+    base = fields.String(
+        metadata={"description": "e.g. BTC", "x-example": "BTC", "pattern": f"^{patterns.BLANK}*{_LETTERS}{{1,20}}$"}
+    )
+    quote = fields.String(
+        metadata={"description": "e.g. USDT", "x-example": "USDT", "pattern": f"^{_LETTERS}{{1,20}}{patterns.BLANK}*$"}
+    )
 
 
 class CryptoPairPathSchema(BaseSchema):
-    pair = fields.String(metadata={
-        "description": "BASE-QUOTE, e.g. BTC-USDT", "x-example": "BTC-USDT",
-        "pattern": f"^{patterns.BLANK}*{_LETTERS}{{1,20}}[/-]{_LETTERS}{{1,20}}{patterns.BLANK}*$"})
+    pair = fields.String(
+        metadata={
+            "description": "BASE-QUOTE, e.g. BTC-USDT",
+            "x-example": "BTC-USDT",
+            "pattern": f"^{patterns.BLANK}*{_LETTERS}{{1,20}}[/-]{_LETTERS}{{1,20}}{patterns.BLANK}*$",
+        }
+    )

@@ -1,4 +1,5 @@
 """Bars to the JSON contract shared by the API and the pages: history, KPIs, moving averages, indicators."""
+
 import pandas as pd
 
 from ..analytics.indicators import compute_indicators, moving_averages, series_to_list
@@ -31,8 +32,10 @@ def market_payload(bars: Bars, indicator_names=()) -> dict:
     kpis = {name: _significant(value) if isinstance(value, float) else value for name, value in kpis.items()}
     kpis["start"], kpis["end"] = _timestamp(kpis.get("start")), _timestamp(kpis.get("end"))
     columns = {name: series_to_list(frame[name]) for name in ("open", "high", "low", "close", "volume")}
-    history = [dict(zip(("date", *columns), row, strict=True))
-               for row in zip(_labels(frame.index, bars.interval), *columns.values(), strict=True)]
+    history = [
+        dict(zip(("date", *columns), row, strict=True))
+        for row in zip(_labels(frame.index, bars.interval), *columns.values(), strict=True)
+    ]
     dividends = bars.dividends
     payload = {
         "symbol": bars.symbol,
@@ -47,11 +50,15 @@ def market_payload(bars: Bars, indicator_names=()) -> dict:
         "kpis": kpis,
         "history": history,
         "moving_averages": {name: series_to_list(s) for name, s in moving_averages(close).items()},
-        "dividends": [{"date": day.strftime("%Y-%m-%d"), "amount": _significant(float(amount))}
-                      for day, amount in dividends.items() if amount == amount],
+        "dividends": [
+            {"date": day.strftime("%Y-%m-%d"), "amount": _significant(float(amount))}
+            for day, amount in dividends.items()
+            if amount == amount
+        ],
     }
     if indicator_names:
         payload["indicators"] = {
             group: {name: series_to_list(series) for name, series in named.items()}
-            for group, named in compute_indicators(close, indicator_names).items()}
+            for group, named in compute_indicators(close, indicator_names).items()
+        }
     return payload

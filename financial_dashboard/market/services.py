@@ -13,6 +13,7 @@ Bars are split-adjusted, never dividend-adjusted, in the major unit of ``Bars.cu
 provider reported come beside them (``Bars.dividends``). Cache and store keys use the provider's source id
 (``ccxt:binance``), so that another exchange's bars are never served as this one's.
 """
+
 import dataclasses
 import datetime as dt
 import functools
@@ -29,14 +30,29 @@ from .providers import create_provider
 
 log = logging.getLogger(__name__)
 
-PERIODS = {"5d": 5, "7d": 7, "14d": 14, "30d": 30, "60d": 60, "90d": 90, "180d": 180, "1y": 365,
-           "2y": 730, "3y": 1095, "5y": 1826, "10y": 3652, "max": None}
+PERIODS = {
+    "5d": 5,
+    "7d": 7,
+    "14d": 14,
+    "30d": 30,
+    "60d": 60,
+    "90d": 90,
+    "180d": 180,
+    "1y": 365,
+    "2y": 730,
+    "3y": 1095,
+    "5y": 1826,
+    "10y": 3652,
+    "max": None,
+}
 LIVE_SOURCES = {"stock": "yfinance", "crypto": "ccxt"}
 # Stored bars that are not from the live provider: a user's CSV imports, then the bundled sample set.
 OFFLINE_SOURCES = ("import", "sample")
 # What to do about a provider that refuses the server, by provider (said in the 503 and in stale_reason).
-REFUSAL_HINTS = {"ccxt": "Set CCXT_EXCHANGE to an exchange that serves the server's region "
-                         "(for example kraken, coinbase or bitstamp) and restart."}
+REFUSAL_HINTS = {
+    "ccxt": "Set CCXT_EXCHANGE to an exchange that serves the server's region "
+    "(for example kraken, coinbase or bitstamp) and restart."
+}
 BARS_PER_YEAR = {
     "stock": {"1h": 252 * 7, "1d": 252, "1wk": 52, "1mo": 12},
     "crypto": {"1h": 24 * 365, "4h": 6 * 365, "1d": 365, "1w": 52},
@@ -239,16 +255,16 @@ def _stale(kind, source, symbol, label, interval, down, bounds) -> Bars:
         raise ServiceUnavailable(message, headers={"Retry-After": str(int(down.get("retry_after") or 60))})
     stored_source, frame = found
     cause = f"{down['cause']}. {down['hint']}" if down.get("hint") else down["cause"]
-    return Bars(kind, symbol, stored_source, label, interval, frame, stale=True, cause=cause,
-                expires=down["expires"])
+    return Bars(kind, symbol, stored_source, label, interval, frame, stale=True, cause=cause, expires=down["expires"])
 
 
 def search_symbols(query: str, limit: int = 20) -> list[dict]:
     """Symbols for the search box: the sample set's in sample mode, else the bundled list and the exchange's."""
     if sample_mode():
         return provider("sample").search_symbols(query, limit)
-    return symbols.search_symbols(query, limit, current_app.config["CCXT_EXCHANGE"],
-                                  functools.partial(provider, "ccxt"))
+    return symbols.search_symbols(
+        query, limit, current_app.config["CCXT_EXCHANGE"], functools.partial(provider, "ccxt")
+    )
 
 
 def splits_for(symbol: str, kind: str) -> tuple[pd.Series, str | None]:
@@ -286,5 +302,7 @@ def splits_for_many(pairs) -> dict[tuple[str, str], tuple[pd.Series, str | None]
     symbols = sorted({symbol for symbol, kind in pairs if kind != "crypto"})
     if symbols and hasattr(provider(source_for("stock")), "splits"):
         cached = cache.splits_many(source_for("stock"), symbols)
-    return {(symbol, kind): (cached[symbol], None) if kind != "crypto" and symbol in cached
-            else splits_for(symbol, kind) for symbol, kind in pairs}
+    return {
+        (symbol, kind): (cached[symbol], None) if kind != "crypto" and symbol in cached else splits_for(symbol, kind)
+        for symbol, kind in pairs
+    }

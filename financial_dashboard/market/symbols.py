@@ -1,4 +1,5 @@
 """Symbol search: a bundled list of common tickers and crypto pairs (searchable offline), then an exchange's markets."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -62,15 +63,20 @@ def _parse(block: str, kind: str, source: str) -> list[dict]:
     for item in block.replace("\n", "|").split("|"):
         if item.strip():
             symbol, name = item.strip().split(" ", 1)
-            entries.append({"symbol": symbol, "name": name, "type": kind, "source": source,
-                            "currency": _currency(symbol, kind)})
+            entries.append(
+                {"symbol": symbol, "name": name, "type": kind, "source": source, "currency": _currency(symbol, kind)}
+            )
     return entries
 
 
 # `source` names the provider that serves the symbol, so a search hit can be fetched as is.
 SYMBOLS: tuple[dict, ...] = tuple(
-    _parse(_STOCKS, "stock", "yfinance") + _parse(_ETFS, "etf", "yfinance") + _parse(_INDICES, "index", "yfinance")
-    + _parse(_FX, "fx", "yfinance") + _parse(_CRYPTO, "crypto", "ccxt"))
+    _parse(_STOCKS, "stock", "yfinance")
+    + _parse(_ETFS, "etf", "yfinance")
+    + _parse(_INDICES, "index", "yfinance")
+    + _parse(_FX, "fx", "yfinance")
+    + _parse(_CRYPTO, "crypto", "ccxt")
+)
 
 
 def search(query: str, limit: int = 20, types=None) -> list[dict]:
@@ -87,8 +93,11 @@ def search(query: str, limit: int = 20, types=None) -> list[dict]:
     # are often typed with a dot (BRK.B) where Yahoo writes a dash.
     pair = needle.replace("-", "/")
     spelled = yahoo_spelling(needle) or needle
-    by_symbol = [e for e in pool
-                 if e["symbol"].startswith((needle, spelled)) or ("/" in e["symbol"] and e["symbol"].startswith(pair))]
+    by_symbol = [
+        e
+        for e in pool
+        if e["symbol"].startswith((needle, spelled)) or ("/" in e["symbol"] and e["symbol"].startswith(pair))
+    ]
     by_symbol.sort(key=lambda e: (e["symbol"] not in (needle, pair, spelled), len(e["symbol"])))
     by_name = [e for e in pool if e not in by_symbol and needle in e["name"].upper()]
     return [dict(e) for e in (by_symbol + by_name)[:limit]]

@@ -1,4 +1,5 @@
 """The market explorer page: search a ticker or crypto pair, pick a period, read the chart and KPIs."""
+
 from flask import render_template, request
 from marshmallow import ValidationError
 
@@ -16,9 +17,17 @@ PAGE_INDICATORS = ("bollinger", "macd", "rsi")
 @bp.get("/market")
 def explorer():
     args = ExplorerQuerySchema().load(request.args)
-    context = {**args, "periods": list(services.PERIODS), "intervals": list(services.BARS_PER_YEAR[args["kind"]]),
-               "definitions": KPI_DEFINITIONS, "payload": None, "figure": None, "error": None, "overview": None,
-               "panels": []}
+    context = {
+        **args,
+        "periods": list(services.PERIODS),
+        "intervals": list(services.BARS_PER_YEAR[args["kind"]]),
+        "definitions": KPI_DEFINITIONS,
+        "payload": None,
+        "figure": None,
+        "error": None,
+        "overview": None,
+        "panels": [],
+    }
     status = 200
     if not args["symbol"]:
         from .overview import market_overview
@@ -34,8 +43,11 @@ def explorer():
                 context["error"] = " ".join(m for messages in error.fields.values() for m in messages)
         else:
             payload = market_payload(bars, PAGE_INDICATORS)
-            context.update(payload=payload, figure=market_figure(payload) if payload["history"] else None,
-                           panels=explorer_panels(bars))
+            context.update(
+                payload=payload,
+                figure=market_figure(payload) if payload["history"] else None,
+                panels=explorer_panels(bars),
+            )
     return render_template("market/explorer.html", **context), status
 
 
@@ -47,8 +59,14 @@ def compare_page():
     from .quote_schemas import CompareQuerySchema
 
     raw = {"symbols": request.args.get("symbols", ""), "period": request.args.get("period", "1y")}
-    context = {"symbols": raw["symbols"], "period": raw["period"], "periods": list(services.PERIODS),
-               "result": None, "figures": None, "error": None}
+    context = {
+        "symbols": raw["symbols"],
+        "period": raw["period"],
+        "periods": list(services.PERIODS),
+        "result": None,
+        "figures": None,
+        "error": None,
+    }
     status = 200
     if raw["symbols"].strip():
         try:
@@ -61,6 +79,7 @@ def compare_page():
             status = error.code
             context["error"] = " ".join(m for ms in (error.fields or {}).values() for m in ms) or error.description
         else:
-            context.update(result=result, figures={"rebased": rebased_figure(result),
-                                                   "correlation": correlation_figure(result)})
+            context.update(
+                result=result, figures={"rebased": rebased_figure(result), "correlation": correlation_figure(result)}
+            )
     return render_template("market/compare.html", **context), status

@@ -1,4 +1,5 @@
 """Portfolios: named groups of assets."""
+
 from flask import Blueprint
 
 from ..common.nav import add_nav

@@ -1,4 +1,5 @@
 """JSON routes for portfolios under /api/portfolios."""
+
 from flask import current_app, g
 
 from ..analytics.holdings import total

@@ -6,6 +6,7 @@ user's: split histories and benchmark bars. Those are recorded by ``MarketInputs
 computed, with a digest of what was read, and read again (from the market cache) on every hit: a hit is
 served only while the market-data service still answers exactly the same.
 """
+
 import hashlib
 from typing import Any
 
@@ -80,14 +81,17 @@ def unchanged(reads) -> bool:
     """
     try:
         splits = market.splits_for_many([args for what, args, _ in reads if what == "splits"])
-        return all((_digest(*splits[args]) if what == "splits" else _READERS[what](*args)[1]) == digest
-                   for what, args, digest in reads)
+        return all(
+            (_digest(*splits[args]) if what == "splits" else _READERS[what](*args)[1]) == digest
+            for what, args, digest in reads
+        )
     except AppError:
         return False
 
 
 def cached_figures(user, name: str, params: dict, compute) -> Any:
     """``compute(inputs)`` for the user, cached per user (see the module docstring); ``params`` names the question."""
+
     def run():
         inputs = MarketInputs()
         return compute(inputs), inputs.reads

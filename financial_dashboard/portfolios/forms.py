@@ -1,4 +1,5 @@
 """Portfolio forms; rules in portfolios/schemas.py."""
+
 from flask_wtf import FlaskForm
 from wtforms import StringField
 

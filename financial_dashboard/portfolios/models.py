@@ -1,4 +1,5 @@
 """Portfolios: named groups of a user's assets."""
+
 import datetime as dt
 
 import sqlalchemy as sa

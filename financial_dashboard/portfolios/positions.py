@@ -1,4 +1,5 @@
 """Loading holdings as analytics positions, in a fixed number of queries whatever the number of assets."""
+
 from collections import defaultdict
 from functools import cached_property
 
@@ -32,8 +33,11 @@ def price_histories(asset_ids) -> dict[int, pd.Series]:
     50,000 result rows, which alone took longer than the whole performance report.
     """
     pairs = sa.func.aggregate_strings(_iso_day() + ":" + sa.cast(PriceHistory.price, sa.String), ",")
-    rows = db.session.execute(sa.select(PriceHistory.asset_id, pairs)
-                              .where(PriceHistory.asset_id.in_(asset_ids)).group_by(PriceHistory.asset_id))
+    rows = db.session.execute(
+        sa.select(PriceHistory.asset_id, pairs)
+        .where(PriceHistory.asset_id.in_(asset_ids))
+        .group_by(PriceHistory.asset_id)
+    )
     histories = {}
     for asset_id, text in rows:
         parts = text.replace(":", ",").split(",")
@@ -52,9 +56,11 @@ def sample_notes(assets) -> list[str]:
     if not assets:
         return []
     rows = db.session.execute(
-        sa.select(PriceHistory.asset_id, PriceHistory.source).distinct()
+        sa.select(PriceHistory.asset_id, PriceHistory.source)
+        .distinct()
         .where(PriceHistory.asset_id.in_([a.id for a in assets]), PriceHistory.source.in_(SAMPLE_LABELS))
-        .order_by(PriceHistory.asset_id, PriceHistory.source))
+        .order_by(PriceHistory.asset_id, PriceHistory.source)
+    )
     names = {a.id: a.name for a in assets}
     return [f"Prices of {names[asset_id]} include {SAMPLE_LABELS[source]}." for asset_id, source in rows]
 
@@ -84,10 +90,18 @@ def load_positions(portfolio_ids, with_splits=True, inputs=None) -> tuple[dict[i
                 if note:
                     notes.append(note)
             splits = split_histories[key]
-        positions[asset.portfolio_id].append(AssetPosition(
-            id=asset.id, name=asset.name, type=asset.type, quantity=asset.quantity,
-            amount_invested=asset.amount_invested, purchase_date=asset.purchase_date,
-            prices=prices.get(asset.id), splits=splits))
+        positions[asset.portfolio_id].append(
+            AssetPosition(
+                id=asset.id,
+                name=asset.name,
+                type=asset.type,
+                quantity=asset.quantity,
+                amount_invested=asset.amount_invested,
+                purchase_date=asset.purchase_date,
+                prices=prices.get(asset.id),
+                splits=splits,
+            )
+        )
     return positions, notes
 
 

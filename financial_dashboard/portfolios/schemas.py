@@ -1,4 +1,5 @@
 """Request and response schemas for portfolios."""
+
 from marshmallow import fields, validate
 
 from ..common.schemas import (
@@ -24,14 +25,20 @@ class PerformanceQuerySchema(DateRangeQuerySchema):
     # is refused by the service, since the end defaults to today.)
     to = fields.Date(validate=date_between(), metadata={"description": "Last date (default and latest: today)."})
 
-    benchmark = fields.String(validate=validate.Regexp(SYMBOL_OR_PAIR), metadata={
-        "description": "Any market symbol to compare with, e.g. SPY or AAPL, or a pair such as BTC/USDT.",
-        "pattern": SYMBOL_OR_PAIR})  # what the market service then accepts
+    benchmark = fields.String(
+        validate=validate.Regexp(SYMBOL_OR_PAIR),
+        metadata={
+            "description": "Any market symbol to compare with, e.g. SPY or AAPL, or a pair such as BTC/USDT.",
+            "pattern": SYMBOL_OR_PAIR,
+        },
+    )  # what the market service then accepts
 
 
-SERIES_STEP = ("The spacing of `series`: `1d` (every day) when the period has at most 2,000 days, else `1w`, "
-               "`1mo`, `3mo` or `1y` (the last day of each, plus the first day and the days of the highest and "
-               "lowest value). Returns and risk always use every day.")
+SERIES_STEP = (
+    "The spacing of `series`: `1d` (every day) when the period has at most 2,000 days, else `1w`, "
+    "`1mo`, `3mo` or `1y` (the last day of each, plus the first day and the days of the highest and "
+    "lowest value). Returns and risk always use every day."
+)
 
 
 class SeriesPointSchema(BaseSchema):
@@ -54,8 +61,10 @@ class DailySeries(fields.List):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return [{"date": p["date"].isoformat(), "value": _number(p["value"]), "invested": _number(p["invested"])}
-                for p in value]
+        return [
+            {"date": p["date"].isoformat(), "value": _number(p["value"]), "invested": _number(p["invested"])}
+            for p in value
+        ]
 
 
 class PerformanceSchema(BaseSchema):
@@ -68,7 +77,9 @@ class PerformanceSchema(BaseSchema):
     value = fields.Float()
     profit = fields.Float(allow_none=True)
     simple_return_pct = fields.Float(allow_none=True)
-    twr_pct = fields.Float(allow_none=True, metadata={"description": "Time-weighted return (daily chained, flows removed)."})
+    twr_pct = fields.Float(
+        allow_none=True, metadata={"description": "Time-weighted return (daily chained, flows removed)."}
+    )
     twr_annualized_pct = fields.Float(allow_none=True)
     irr_pct = fields.Float(allow_none=True, metadata={"description": "Money-weighted return (XIRR), a yearly rate."})
     irr_period_pct = fields.Float(allow_none=True)
@@ -77,15 +88,22 @@ class PerformanceSchema(BaseSchema):
     sharpe = fields.Float(allow_none=True)
     sortino = fields.Float(allow_none=True)
     allocation = fields.Dict(metadata={"description": "by_asset and by_type: value and % of the total."})
-    series = DailySeries(metadata={"description": "Value and invested capital at each day's close, thinned to "
-                                               "at most 2,000 points for long periods (see series_step)."})
+    series = DailySeries(
+        metadata={
+            "description": "Value and invested capital at each day's close, thinned to "
+            "at most 2,000 points for long periods (see series_step)."
+        }
+    )
     series_step = fields.String(metadata={"description": SERIES_STEP})
     benchmark = fields.Dict(allow_none=True, metadata={"description": "return_pct, beta, alpha_pct of ?benchmark=."})
     unpriced = fields.List(fields.Dict())
     notes = fields.List(fields.String())
     definitions = fields.Dict(keys=fields.String(), values=fields.String())
-    reasons = fields.Dict(keys=fields.String(), values=fields.String(),
-                          metadata={"description": "Why each null figure could not be computed."})
+    reasons = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Why each null figure could not be computed."},
+    )
 
 
 class TotalsSchema(BaseSchema):

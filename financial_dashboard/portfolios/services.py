@@ -1,4 +1,5 @@
 """Portfolio logic, always scoped to one user."""
+
 import sqlalchemy as sa
 
 from ..common.ownership import first_or_404
@@ -28,8 +29,11 @@ def check_portfolio_id(user, portfolio_id: int | None) -> None:
     """
     if portfolio_id is None:
         return
-    select = (sa.select(Portfolio.id).where(Portfolio.id == portfolio_id, Portfolio.user_id == user.id)
-              .with_for_update(read=True, key_share=True))
+    select = (
+        sa.select(Portfolio.id)
+        .where(Portfolio.id == portfolio_id, Portfolio.user_id == user.id)
+        .with_for_update(read=True, key_share=True)
+    )
     if not 0 < portfolio_id <= MAX_INT or db.session.scalar(select) is None:
         raise unknown_portfolio(portfolio_id)
 
@@ -44,8 +48,10 @@ def unknown_portfolio(portfolio_id: int | None) -> ValidationFailed | None:
 
 
 def _name_taken(name: str) -> Conflict:
-    return Conflict(f"You already have a portfolio named {name!r}.",
-                    fields={"name": ["Already used by another of your portfolios."]})
+    return Conflict(
+        f"You already have a portfolio named {name!r}.",
+        fields={"name": ["Already used by another of your portfolios."]},
+    )
 
 
 def create_portfolio(user, data: dict) -> Portfolio:

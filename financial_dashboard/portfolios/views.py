@@ -1,4 +1,5 @@
 """Portfolio pages: list with values, create, rename, delete, and a portfolio page with its performance."""
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -27,8 +28,9 @@ def portfolios_page():
         flash(f"Portfolio “{portfolio.name}” created.", "success")
         return redirect(url_for("portfolios.portfolio_page", portfolio_id=portfolio.id))
     items = list(Holdings(current_user).summaries.values())
-    return render_template("portfolios/list.html", form=form, items=items, total=total(items)), \
-        400 if form.errors or form.form_errors else 200
+    return render_template(
+        "portfolios/list.html", form=form, items=items, total=total(items)
+    ), 400 if form.errors or form.form_errors else 200
 
 
 @bp.get("/portfolios/<int:portfolio_id>")
@@ -56,11 +58,22 @@ def render_portfolio_page(portfolio, asset_form=None, rename_form=None, status=2
         # Show the message above the portfolio's default view rather than an error page.
         error, report = exc.description, portfolio_performance(portfolio)
     assets = db.session.scalars(asset_services.assets_in(portfolio)).all()
-    figures = {"value": value_figure(report["series"]),
-               "allocation": allocation_figure(report["allocation"]["by_asset"], "name")}
-    return render_template("portfolios/detail.html", portfolio=portfolio, report=report, assets=assets,
-                           figures=figures, benchmark=benchmark or "", error=error, asset_form=asset_form,
-                           rename_form=rename_form, delete_form=EmptyForm()), status
+    figures = {
+        "value": value_figure(report["series"]),
+        "allocation": allocation_figure(report["allocation"]["by_asset"], "name"),
+    }
+    return render_template(
+        "portfolios/detail.html",
+        portfolio=portfolio,
+        report=report,
+        assets=assets,
+        figures=figures,
+        benchmark=benchmark or "",
+        error=error,
+        asset_form=asset_form,
+        rename_form=rename_form,
+        delete_form=EmptyForm(),
+    ), status
 
 
 @bp.post("/portfolios/<int:portfolio_id>/rename")

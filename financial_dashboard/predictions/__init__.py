@@ -1,4 +1,5 @@
 """Price forecasts (LSTM, random forest, SVR and baselines) that show their own track record against naive."""
+
 from flask import Blueprint
 
 from ..common.nav import add_nav
@@ -17,5 +18,6 @@ def check_model_options(state):
             get_model_class(name)(**options)
         except (ForecastError, TypeError, ValueError) as error:
             raise RuntimeError(f"PREDICTIONS_MODEL_OPTIONS for {name!r} is not valid: {error}") from None
+
 
 from . import api, views  # noqa: E402,F401

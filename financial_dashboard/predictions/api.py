@@ -3,6 +3,7 @@
 A symbol is a ticker (AAPL) or a crypto pair (BTC/USDT or BTC-USDT). Signed-in users only, like the
 rest of the private API: forecasts cost CPU, and the store they fill is shared by everyone.
 """
+
 import datetime as dt
 
 from flask import request, url_for
@@ -31,15 +32,24 @@ Forecasts use the last two years of daily bars. A stored training is reused unti
 little history, an unknown model or `days` outside 1 to 30 is 400; market-data outages follow the market
 data's stale and 503 rules."""
 ERRORS = (404, 503)
-STILL_TRAINING = {202: {"description": "Still training: ask again after Retry-After seconds (body: status, "
-                                       "symbol, model, started_at, message)."}}
+STILL_TRAINING = {
+    202: {
+        "description": "Still training: ask again after Retry-After seconds (body: status, "
+        "symbol, model, started_at, message)."
+    }
+}
 
 
 def _pending(symbol, pending):
     started = dt.datetime.fromtimestamp(pending.started, dt.UTC)
-    body = {"status": "training", "symbol": symbol, "model": pending.model, "started_at": started,
-            "message": f"Training the {pending.model} model on {symbol}; a first training takes up to about "
-                       "30 seconds. Ask again in a few seconds."}
+    body = {
+        "status": "training",
+        "symbol": symbol,
+        "model": pending.model,
+        "started_at": started,
+        "message": f"Training the {pending.model} model on {symbol}; a first training takes up to about "
+        "30 seconds. Ask again in a few seconds.",
+    }
     return body, 202, {"Retry-After": str(RETRY_AFTER_S), "Location": request.full_path.rstrip("?")}
 
 
@@ -52,8 +62,14 @@ def models():
 
 
 @bp.get("/api/predictions/<path:symbol>")
-@api_doc("predictions", query=ForecastQuerySchema, response=ForecastSchema, errors=ERRORS,
-         description=FORECAST_DESCRIPTION, responses=STILL_TRAINING)
+@api_doc(
+    "predictions",
+    query=ForecastQuerySchema,
+    response=ForecastSchema,
+    errors=ERRORS,
+    description=FORECAST_DESCRIPTION,
+    responses=STILL_TRAINING,
+)
 @api_login_required
 def forecast(symbol):
     """Forecast a symbol with one model, with its backtest against the naive forecast."""
@@ -65,9 +81,18 @@ def forecast(symbol):
 
 
 @bp.get("/api/predictions/<path:symbol>/compare")
-@api_doc("predictions", query=CompareQuerySchema, response=CompareSchema, errors=ERRORS,
-         responses={202: {"description": "Some models are still training (listed in `pending`); the others "
-                                         "are in `models`. Ask again after Retry-After seconds."}})
+@api_doc(
+    "predictions",
+    query=CompareQuerySchema,
+    response=CompareSchema,
+    errors=ERRORS,
+    responses={
+        202: {
+            "description": "Some models are still training (listed in `pending`); the others "
+            "are in `models`. Ask again after Retry-After seconds."
+        }
+    },
+)
 @api_login_required
 def compare(symbol):
     """Every available model's backtest side by side against naive, on the same forecast origins."""

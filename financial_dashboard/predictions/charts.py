@@ -1,4 +1,5 @@
 """The forecast page's Plotly figure: the last ~120 closes, the forecast line(s) and the band, as JSON."""
+
 HISTORY_BARS = 120
 COLORS = {"naive": "#6c757d", "drift": "#20c997", "random_forest": "#198754", "svr": "#fd7e14", "lstm": "#6f42c1"}
 BAND = "rgba(111,66,193,0.15)"
@@ -20,12 +21,40 @@ def forecast_figure(frame, answers: list[dict], band: bool) -> str:
         label = answer["model_info"]["label"]
         color = COLORS.get(answer["model"], "#d63384")
         if band and number == 0:
-            fig.add_trace(go.Scatter(x=x, y=[last_close] + [p["upper"] for p in points], name="Band (80 %)",
-                                     mode="lines", line={"width": 0}, showlegend=False))
-            fig.add_trace(go.Scatter(x=x, y=[last_close] + [p["lower"] for p in points], name="Band (80 %)",
-                                     mode="lines", fill="tonexty", fillcolor=BAND, line={"width": 0}))
-        fig.add_trace(go.Scatter(x=x, y=[last_close] + [p["price"] for p in points], name=f"{label} forecast",
-                                 line={"width": 2, "dash": "dash", "color": color}, mode="lines"))
-    fig.update_layout(margin={"l": 50, "r": 20, "t": 30, "b": 30}, hovermode="x unified", height=420,
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=[last_close] + [p["upper"] for p in points],
+                    name="Band (80 %)",
+                    mode="lines",
+                    line={"width": 0},
+                    showlegend=False,
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=[last_close] + [p["lower"] for p in points],
+                    name="Band (80 %)",
+                    mode="lines",
+                    fill="tonexty",
+                    fillcolor=BAND,
+                    line={"width": 0},
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=[last_close] + [p["price"] for p in points],
+                name=f"{label} forecast",
+                line={"width": 2, "dash": "dash", "color": color},
+                mode="lines",
+            )
+        )
+    fig.update_layout(
+        margin={"l": 50, "r": 20, "t": 30, "b": 30},
+        hovermode="x unified",
+        height=420,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    )
     return fig.to_json()

@@ -1,4 +1,5 @@
 """`flask predictions ...`: train a model now (with a progress bar per epoch), print the backtest table."""
+
 import click
 from flask.cli import AppGroup
 
@@ -66,8 +67,10 @@ def train(symbol, name, kind):
     finally:
         bar.close()
     answer = answers.forecast_answer(subj, record, 7)
-    click.echo(f"Trained {name} in {record.seconds:.1f} s ({answer['model_info']['refits']} fits). "
-               f"{answer['backtest']['verdict']}")
+    click.echo(
+        f"Trained {name} in {record.seconds:.1f} s ({answer['model_info']['refits']} fits). "
+        f"{answer['backtest']['verdict']}"
+    )
     for point in answer["predictions"]:
         click.echo(f"  {point['date']}  {point['price']:>12,.2f}  [{point['lower']:,.2f} – {point['upper']:,.2f}]")
 
@@ -104,8 +107,10 @@ def backtest(symbol, name, days, kind):
         m, b = row["backtest"]["model"], row["backtest"]
         versus = "baseline" if row["model"] == "naive" else f"{(1 - b['ratio_to_naive']) * 100:+.0f} %"
         direction = "-" if m["directional_accuracy_pct"] is None else f"{m['directional_accuracy_pct']:.0f}"
-        click.echo(f"{row['model']:<14}{m['mae']:>10.3f}{m['rmse']:>10.3f}{m['mape_pct']:>8.2f}{direction:>7}"
-                   f"{m['mase'] if m['mase'] is None else format(m['mase'], '.2f'):>7}{versus:>10}")
+        click.echo(
+            f"{row['model']:<14}{m['mae']:>10.3f}{m['rmse']:>10.3f}{m['mape_pct']:>8.2f}{direction:>7}"
+            f"{m['mase'] if m['mase'] is None else format(m['mase'], '.2f'):>7}{versus:>10}"
+        )
     click.echo("")
     for row in table["models"]:
         click.echo(f"{row['label']}: {row['backtest']['verdict']}")

@@ -5,6 +5,7 @@ A job runs in a thread of the web process with its own app context (under gunico
 Requests for the same key in the same process share one job; across processes the training lock
 makes the second job wait and then find the first one's result in the store.
 """
+
 import dataclasses
 import logging
 import threading

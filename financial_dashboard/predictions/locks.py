@@ -4,6 +4,7 @@ On PostgreSQL it is an advisory lock (every machine shares the database); on SQL
 machine can use, a lock file in the instance folder. Waiting polls every 0.2 s with ``time.sleep``, which
 a gevent worker turns into a cooperative pause.
 """
+
 import contextlib
 import hashlib
 import os

@@ -2,6 +2,7 @@
 
 Models learn from public market data, so the store belongs to no user: AAPL's LSTM is the same for everyone.
 """
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -31,5 +32,6 @@ class ForecastModelRecord(db.Model):
     payload: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary, deferred=True)
 
     def __repr__(self):
-        return (f"<ForecastModelRecord {self.model} {self.source}:{self.symbol} {self.interval} "
-                f"{self.last_bar:%Y-%m-%d}>")
+        return (
+            f"<ForecastModelRecord {self.model} {self.source}:{self.symbol} {self.interval} {self.last_bar:%Y-%m-%d}>"
+        )

@@ -1,4 +1,5 @@
 """Query and response schemas of the forecast endpoints and page (they feed the OpenAPI spec too)."""
+
 from marshmallow import INCLUDE, fields, validate
 
 from ..analytics.forecasting import model_names
@@ -7,22 +8,28 @@ from ..analytics.forecasting.training import MAX_HORIZON
 from ..common.schemas import BaseSchema, QuerySchema, Trimmed
 
 KINDS = ("stock", "crypto")
-KIND_HELP = ("stock or crypto; by default a BASE/QUOTE pair, or BASE-QUOTE with a crypto quote such as USDT, "
-             "is crypto and anything else a stock, ETF, index or FX ticker.")
+KIND_HELP = (
+    "stock or crypto; by default a BASE/QUOTE pair, or BASE-QUOTE with a crypto quote such as USDT, "
+    "is crypto and anything else a stock, ETF, index or FX ticker."
+)
 
 
 def _days(default):
-    return fields.Integer(load_default=default, validate=validate.Range(min=1, max=MAX_HORIZON),
-                          metadata={"description": f"Trading days ahead (calendar days for crypto), 1 to "
-                                                   f"{MAX_HORIZON}."})
+    return fields.Integer(
+        load_default=default,
+        validate=validate.Range(min=1, max=MAX_HORIZON),
+        metadata={"description": f"Trading days ahead (calendar days for crypto), 1 to {MAX_HORIZON}."},
+    )
 
 
 def _model(default=None, extra=()):
     choices = (*model_names(), *extra)
     presence = {"required": True} if default is None else {"load_default": default}
-    return fields.String(**presence, validate=validate.OneOf(
-        choices, error="Unknown model {input!r}. Known models: " + ", ".join(choices) + "."),
-        metadata={"description": "One of " + ", ".join(choices) + "."})
+    return fields.String(
+        **presence,
+        validate=validate.OneOf(choices, error="Unknown model {input!r}. Known models: " + ", ".join(choices) + "."),
+        metadata={"description": "One of " + ", ".join(choices) + "."},
+    )
 
 
 def _kind():
@@ -30,8 +37,12 @@ def _kind():
 
 
 def _wait():
-    return fields.Float(validate=validate.Range(min=0, max=25), metadata={
-        "description": "Seconds to wait for a training before answering 202 (default PREDICTIONS_WAIT_S, 25)."})
+    return fields.Float(
+        validate=validate.Range(min=0, max=25),
+        metadata={
+            "description": "Seconds to wait for a training before answering 202 (default PREDICTIONS_WAIT_S, 25)."
+        },
+    )
 
 
 class ForecastQuerySchema(QuerySchema):
@@ -62,14 +73,18 @@ class PageQuerySchema(QuerySchema):
 
 # --- responses ---
 
+
 class ModelSchema(BaseSchema):
     name = fields.String()
     label = fields.String()
     description = fields.String()
     available = fields.Boolean()
     reason = fields.String(allow_none=True, metadata={"description": "Why the model cannot be used here."})
-    heavy = fields.Boolean(metadata={"description": "Needs TensorFlow and trains for 20-30 s: a first request may "
-                                                    "answer 202 while it trains."})
+    heavy = fields.Boolean(
+        metadata={
+            "description": "Needs TensorFlow and trains for 20-30 s: a first request may answer 202 while it trains."
+        }
+    )
     min_closes = fields.Integer(metadata={"description": "Daily closes needed to train and backtest it."})
 
 
@@ -77,8 +92,11 @@ class ModelListSchema(BaseSchema):
     items = fields.List(fields.Nested(ModelSchema))
 
 
-MetricsSchema = type("MetricsSchema", (BaseSchema,), {
-    name: fields.Float(allow_none=True, metadata={"description": text}) for name, text in METRICS.items()})
+MetricsSchema = type(
+    "MetricsSchema",
+    (BaseSchema,),
+    {name: fields.Float(allow_none=True, metadata={"description": text}) for name, text in METRICS.items()},
+)
 
 
 class BacktestSchema(BaseSchema):
@@ -88,8 +106,9 @@ class BacktestSchema(BaseSchema):
     to = fields.String(metadata={"description": "Last origin (YYYY-MM-DD)."})
     model = fields.Nested(MetricsSchema)
     naive = fields.Nested(MetricsSchema, metadata={"description": "The last close carried forward, same origins."})
-    ratio_to_naive = fields.Float(allow_none=True,
-                                  metadata={"description": "Model MAE / naive MAE (below 1 beats naive)."})
+    ratio_to_naive = fields.Float(
+        allow_none=True, metadata={"description": "Model MAE / naive MAE (below 1 beats naive)."}
+    )
     beats_naive = fields.Boolean(allow_none=True)
     verdict = fields.String(metadata={"description": "The comparison in one plain sentence."})
 
@@ -157,11 +176,13 @@ class CompareSchema(HeaderFields):
     metrics = fields.Dict(metadata={"description": "What each metric means."})
     models = fields.List(fields.Nested(CompareRowSchema))
     pending = fields.List(fields.String(), metadata={"description": "Models still training (answer 202)."})
-    skipped = fields.List(fields.Dict(), metadata={
-        "description": "Models left out for too little history: model, reason."})
+    skipped = fields.List(
+        fields.Dict(), metadata={"description": "Models left out for too little history: model, reason."}
+    )
     complete = fields.Boolean()
-    best = fields.String(allow_none=True,
-                         metadata={"description": "The model furthest ahead of naive, if any beats it."})
+    best = fields.String(
+        allow_none=True, metadata={"description": "The model furthest ahead of naive, if any beats it."}
+    )
     summary = fields.String()
 
 

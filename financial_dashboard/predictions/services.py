@@ -13,6 +13,7 @@ Order of business for a forecast (``ensure``):
    training" (202) and the client polls. Models listed in ``PREDICTIONS_TRAIN_IN_PROCESS`` train in the
    request instead (the test suite does that for speed).
 """
+
 import dataclasses
 import datetime as dt
 import time
@@ -96,6 +97,7 @@ def subject(symbol: str, kind: str | None = None) -> Subject:
 
 # --- models ---
 
+
 def enabled_models() -> list[str]:
     """Models offered here: installed, and listed in PREDICTIONS_MODELS (all when it is empty)."""
     allowed = current_app.config["PREDICTIONS_MODELS"]
@@ -113,8 +115,17 @@ def catalogue() -> list[dict]:
             reason = "Its library is not installed on this server."
         elif name not in enabled:
             reason = "Switched off on this server (PREDICTIONS_MODELS)."
-        items.append({"name": name, "label": cls.label, "description": cls.description, "available": reason is None,
-                      "reason": reason, "heavy": cls.heavy, "min_closes": required_closes(name)})
+        items.append(
+            {
+                "name": name,
+                "label": cls.label,
+                "description": cls.description,
+                "available": reason is None,
+                "reason": reason,
+                "heavy": cls.heavy,
+                "min_closes": required_closes(name),
+            }
+        )
     return items
 
 
@@ -125,9 +136,15 @@ def check_model(name: str) -> None:
         raise BadRequest("Unknown forecast model.", fields={"model": [error.message]}) from None
     if name not in enabled_models():
         why = "its library is not installed" if not cls.enabled() else "it is switched off (PREDICTIONS_MODELS)"
-        raise BadRequest("Forecast model not available.",
-                         fields={"model": [f"The {name} model is not available on this server: {why}. "
-                                           f"Available: {', '.join(enabled_models())}."]})
+        raise BadRequest(
+            "Forecast model not available.",
+            fields={
+                "model": [
+                    f"The {name} model is not available on this server: {why}. "
+                    f"Available: {', '.join(enabled_models())}."
+                ]
+            },
+        )
 
 
 def options(name: str) -> dict:
@@ -135,20 +152,23 @@ def options(name: str) -> dict:
 
 
 def required_closes(name: str) -> int:
-    return trainer.required_closes(name, current_app.config["PREDICTIONS_ORIGINS"], trainer.MAX_HORIZON,
-                                   **options(name))
+    return trainer.required_closes(
+        name, current_app.config["PREDICTIONS_ORIGINS"], trainer.MAX_HORIZON, **options(name)
+    )
 
 
 def check_history(subj: Subject, name: str) -> None:
     try:
-        trainer.check_history(name, len(subj.frame), current_app.config["PREDICTIONS_ORIGINS"], trainer.MAX_HORIZON,
-                              **options(name))
+        trainer.check_history(
+            name, len(subj.frame), current_app.config["PREDICTIONS_ORIGINS"], trainer.MAX_HORIZON, **options(name)
+        )
     except NotEnoughHistory as error:
         message = f"{subj.symbol}: {error.message}"
         raise BadRequest("Not enough price history to forecast.", fields={"symbol": [message]}) from None
 
 
 # --- trainings ---
+
 
 def stored(subj: Subject, name: str):
     """The stored training of ``name`` on exactly these bars, if fresh enough; else None."""
@@ -158,8 +178,9 @@ def stored(subj: Subject, name: str):
     return store.fresh(subj.source, subj.symbol, INTERVAL, name, subj.last_bar, max_age)
 
 
-def ensure(subj: Subject, name: str, wait: float | None, *, force: bool = False, background: bool = True,
-           progress=None):
+def ensure(
+    subj: Subject, name: str, wait: float | None, *, force: bool = False, background: bool = True, progress=None
+):
     """A fresh stored training of ``name`` (trained now if needed), or Pending when ``wait`` ran out first.
 
     ``force`` trains again even when a fresh one is stored. ``background``: a training in a child process
@@ -198,8 +219,10 @@ def train_locked(subj: Subject, name: str, force: bool = False, progress=None):
             trained = _train(subj, name, timeout, progress)
             record = store.save(subj.source, subj.symbol, INTERVAL, trained)
     except locks.LockTimeout:
-        raise ServiceUnavailable(f"Another training of the {name} model on {subj.symbol} is still running. "
-                                 "Try again shortly.", headers={"Retry-After": "10"}) from None
+        raise ServiceUnavailable(
+            f"Another training of the {name} model on {subj.symbol} is still running. Try again shortly.",
+            headers={"Retry-After": "10"},
+        ) from None
     answers.forget(subj, name)
     cache.delete(f"{subj.key(name)}:failed")
     return record
@@ -212,8 +235,12 @@ def in_child(name: str) -> bool:
 
 def _train(subj: Subject, name: str, timeout: float, progress):
     config = current_app.config
-    arguments = {"options": options(name), "origins": config["PREDICTIONS_ORIGINS"],
-                 "max_horizon": trainer.MAX_HORIZON, "weekdays_only": subj.weekdays_only}
+    arguments = {
+        "options": options(name),
+        "origins": config["PREDICTIONS_ORIGINS"],
+        "max_horizon": trainer.MAX_HORIZON,
+        "weekdays_only": subj.weekdays_only,
+    }
     try:
         if in_child(name):
             return train_in_child(name, subj.frame, timeout=timeout, progress=progress, **arguments)
@@ -228,8 +255,10 @@ def _train(subj: Subject, name: str, timeout: float, progress):
 
 # --- answers ---
 
-def forecast(symbol: str, name: str, days: int, kind: str | None = None, wait: float | None = None,
-             force: bool = False):
+
+def forecast(
+    symbol: str, name: str, days: int, kind: str | None = None, wait: float | None = None, force: bool = False
+):
     """The forecast answer of ``name`` for ``days`` days, or Pending."""
     subj = subject(symbol, kind)
     if not force:
@@ -292,4 +321,3 @@ def page_state(symbol: str, names: list[str], kind: str | None = None) -> tuple[
         check_model(name)
     names, skipped = with_history(subj, names)
     return subj, {name: stored(subj, name) for name in names}, skipped
-

@@ -3,6 +3,7 @@
 The page never trains: it shows what the model store holds, or a spinner while static/predictions.js
 asks the API (which trains) and reloads the page once the training is stored.
 """
+
 from flask import render_template, request, url_for
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -24,10 +25,22 @@ def _message(error: AppError) -> str:
 @bp.get("/predictions")
 @login_required
 def page():
-    context = {"symbol": request.args.get("symbol", ""), "model": "compare", "days": 7, "kind": None,
-               "models": [m for m in services.catalogue() if m["available"]], "metrics": METRICS, "error": None,
-               "subject": None, "pending": None, "rows": None, "figure": None, "answer": None, "compare": None,
-               "skipped": []}
+    context = {
+        "symbol": request.args.get("symbol", ""),
+        "model": "compare",
+        "days": 7,
+        "kind": None,
+        "models": [m for m in services.catalogue() if m["available"]],
+        "metrics": METRICS,
+        "error": None,
+        "subject": None,
+        "pending": None,
+        "rows": None,
+        "figure": None,
+        "answer": None,
+        "compare": None,
+        "skipped": [],
+    }
     try:
         args = PageQuerySchema().load(request.args)
     except ValidationError as error:
@@ -57,9 +70,15 @@ def page():
     else:
         context["answer"] = forecasts[0]
         answer = forecasts[0]
-        context["rows"] = [answers.baseline_row(subject, records[args["model"]], days),
-                           {"model": args["model"], "label": answer["model_info"]["label"],
-                            "backtest": answer["backtest"], "forecast": answer["predictions"][-1]["price"]}]
+        context["rows"] = [
+            answers.baseline_row(subject, records[args["model"]], days),
+            {
+                "model": args["model"],
+                "label": answer["model_info"]["label"],
+                "backtest": answer["backtest"],
+                "forecast": answer["predictions"][-1]["price"],
+            },
+        ]
         if args["model"] == "naive":
             context["rows"] = context["rows"][1:]
     context["figure"] = forecast_figure(subject.frame, forecasts, band=len(forecasts) == 1)

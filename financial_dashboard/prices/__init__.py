@@ -1,4 +1,5 @@
 """Price history of assets."""
+
 from flask import Blueprint
 
 bp = Blueprint("prices", __name__)

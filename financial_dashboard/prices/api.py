@@ -1,4 +1,5 @@
 """JSON routes for price history under /api/assets/<id>/prices."""
+
 from flask import g, url_for
 
 from ..assets.services import get_asset
@@ -23,8 +24,15 @@ def list_prices(asset_id):
 
 
 @bp.post("/api/assets/<int:asset_id>/prices")
-@api_doc("prices", body=PriceSchema, many_body=True, response=PriceSchema, status=201,
-         errors=(404,), responses={200: {"description": "Every date already had a price; all were updated."}})
+@api_doc(
+    "prices",
+    body=PriceSchema,
+    many_body=True,
+    response=PriceSchema,
+    status=201,
+    errors=(404,),
+    responses={200: {"description": "Every date already had a price; all were updated."}},
+)
 @api_login_required
 def upsert_prices(asset_id):
     """Add prices, one object or a list, replacing the price of any date that already has one.

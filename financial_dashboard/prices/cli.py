@@ -1,4 +1,5 @@
 """`flask prices sync`: fill every asset's price history from the market-data service."""
+
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
@@ -29,8 +30,9 @@ def sync(email):
     # (not found) instead of failing the whole run when it is read again.
     db.session.expunge_all()
     failures, notes, totals = [], [], {"created": 0, "updated": 0, "kept_manual": 0}
-    with click.progressbar(assets, label=f"Syncing {len(assets)} assets",
-                           item_show_func=lambda a: a.symbol if a else "") as bar:
+    with click.progressbar(
+        assets, label=f"Syncing {len(assets)} assets", item_show_func=lambda a: a.symbol if a else ""
+    ) as bar:
         for asset in bar:
             try:
                 result = services.sync_from_market(asset)
@@ -44,12 +46,15 @@ def sync(email):
                 notes.append((asset, f"used {'stale' if result['stale'] else result['source']} data"))
             if result["currency_changed"]:
                 was = result["previous_currency"]
-                notes.append((asset, f"currency {'set to' if was is None else f'changed from {was} to'} "
-                                     f"{result['currency']}"))
+                notes.append(
+                    (asset, f"currency {'set to' if was is None else f'changed from {was} to'} {result['currency']}")
+                )
             if result["kept_manual"]:
                 notes.append((asset, f"kept {result['kept_manual']} typed prices: {_dates(result)}"))
-    click.echo(f"{totals['created']} prices added, {totals['updated']} updated, {totals['kept_manual']} typed "
-               f"prices kept for {len(assets)} assets.")
+    click.echo(
+        f"{totals['created']} prices added, {totals['updated']} updated, {totals['kept_manual']} typed "
+        f"prices kept for {len(assets)} assets."
+    )
     for asset, note in notes:
         click.echo(f"  note: asset {asset.id} {asset.symbol} {note}")
     for asset, problem in failures:

@@ -1,4 +1,5 @@
 """Price history of an asset: one price per asset and day."""
+
 import datetime as dt
 import decimal
 

@@ -1,4 +1,5 @@
 """Request and response schemas for price history, and the pasted "date,price" lines of the asset page."""
+
 import re
 
 from marshmallow import ValidationError, fields
@@ -16,11 +17,16 @@ from ..common.schemas import (
 class PriceSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     asset_id = fields.Integer(dump_only=True)
-    date = fields.Date(required=True, validate=date_between(),
-                       metadata={"description": "ISO date, from 1900-01-01 to today (UTC)."})
+    date = fields.Date(
+        required=True, validate=date_between(), metadata={"description": "ISO date, from 1900-01-01 to today (UTC)."}
+    )
     price = Price(required=True)
-    source = fields.String(dump_only=True, metadata={
-        "description": "manual, or the market source of a sync: yfinance, ccxt:<exchange>, sample (bundled data), import."})
+    source = fields.String(
+        dump_only=True,
+        metadata={
+            "description": "manual, or the market source of a sync: yfinance, ccxt:<exchange>, sample (bundled data), import."
+        },
+    )
 
 
 class PriceLines(fields.Field):
@@ -72,14 +78,21 @@ class SyncResultSchema(BaseSchema):
     created = fields.Integer()
     updated = fields.Integer(metadata={"description": "Synced prices replaced by a different close."})
     unchanged = fields.Integer()
-    kept_manual = fields.Integer(metadata={
-        "description": "Dates with a price the user typed, which a sync never overwrites."})
-    kept_manual_dates = fields.List(fields.Date(), metadata={
-        "description": "The first 20 of those dates, oldest first."})
-    currency = fields.String(allow_none=True, metadata={
-        "description": "The currency of the closes (major unit: GBP, not pence), null when the source did not say."})
-    currency_changed = fields.Boolean(metadata={
-        "description": "The asset had no currency or another one, and now has this one."})
+    kept_manual = fields.Integer(
+        metadata={"description": "Dates with a price the user typed, which a sync never overwrites."}
+    )
+    kept_manual_dates = fields.List(
+        fields.Date(), metadata={"description": "The first 20 of those dates, oldest first."}
+    )
+    currency = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The currency of the closes (major unit: GBP, not pence), null when the source did not say."
+        },
+    )
+    currency_changed = fields.Boolean(
+        metadata={"description": "The asset had no currency or another one, and now has this one."}
+    )
     previous_currency = fields.String(allow_none=True, metadata={"description": "The asset's currency before."})
     from_ = fields.Date(data_key="from", allow_none=True)
     to = fields.Date(allow_none=True)

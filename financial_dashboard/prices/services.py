@@ -5,6 +5,7 @@ one asset take turns: parallel upserts of a date, a double-clicked sync, or a ch
 each find what the one before left, the counts of rows created and replaced stay exact, and deleting the
 asset meanwhile waits for them (then takes their rows with it) instead of orphaning or failing them.
 """
+
 import collections
 import decimal
 
@@ -61,9 +62,14 @@ def _store_by_date(asset_id: int, prices: dict, source: str, keep_manual: bool =
     _lock_asset(asset_id)
     if not prices:
         return 0, 0, []
-    stored = {row.date: (row.price, row.source) for row in db.session.execute(
-        sa.select(PRICES.c.date, PRICES.c.price, PRICES.c.source).where(
-            PRICES.c.asset_id == asset_id, PRICES.c.date.between(min(prices), max(prices))))}
+    stored = {
+        row.date: (row.price, row.source)
+        for row in db.session.execute(
+            sa.select(PRICES.c.date, PRICES.c.price, PRICES.c.source).where(
+                PRICES.c.asset_id == asset_id, PRICES.c.date.between(min(prices), max(prices))
+            )
+        )
+    }
     now, rows, created, changed, kept = clock.utcnow(), [], 0, 0, []
     for day, price in sorted(prices.items()):
         known = stored.get(day)
@@ -76,7 +82,7 @@ def _store_by_date(asset_id: int, prices: dict, source: str, keep_manual: bool =
         rows.append({"asset_id": asset_id, "date": day, "price": price, "source": source, "created_at": now})
     statement = upsert(PRICES, ["asset_id", "date"], ["price", "source"])
     for start in range(0, len(rows), BATCH):
-        db.session.execute(statement, rows[start:start + BATCH])
+        db.session.execute(statement, rows[start : start + BATCH])
     return created, changed, kept
 
 
@@ -90,21 +96,29 @@ def upsert_prices(asset, rows: list[dict]) -> tuple[list, int, int]:
     dates = [row["date"] for row in rows]
     duplicates = sorted(d.isoformat() for d, n in collections.Counter(dates).items() if n > 1)
     if duplicates:
-        raise ValidationFailed("The same date appears more than once.",
-                               fields={"date": [f"Duplicate date {d}." for d in duplicates]})
+        raise ValidationFailed(
+            "The same date appears more than once.", fields={"date": [f"Duplicate date {d}." for d in duplicates]}
+        )
     asset_id, wanted = asset.id, set(dates)
     with writing(orphan=_missing(asset_id)):
         created, _, _ = _store_by_date(asset_id, {row["date"]: row["price"] for row in rows}, "manual")
-        stored = db.session.execute(sa.select(PRICES).where(
-            PRICES.c.asset_id == asset_id, PRICES.c.date.between(min(dates), max(dates)))
-            .order_by(PRICES.c.date)).mappings().all()
+        stored = (
+            db.session.execute(
+                sa.select(PRICES)
+                .where(PRICES.c.asset_id == asset_id, PRICES.c.date.between(min(dates), max(dates)))
+                .order_by(PRICES.c.date)
+            )
+            .mappings()
+            .all()
+        )
     return [row for row in stored if row["date"] in wanted], created, len(rows) - created
 
 
 def update_price(price: PriceHistory, changes: dict) -> PriceHistory:
     """Change one price (it becomes the user's own); deleted meanwhile: 404; onto a taken date: 400."""
-    taken = ValidationFailed("Another price already has that date.",
-                             fields={"date": ["This asset already has a price on that date."]})
+    taken = ValidationFailed(
+        "Another price already has that date.", fields={"date": ["This asset already has a price on that date."]}
+    )
     with writing(gone=NotFound(f"Price {price.id} does not exist."), duplicate=taken):
         _lock_asset(price.asset_id)
         apply_changes(price, changes, ("date", "price"))
@@ -136,12 +150,17 @@ def sync_from_market(asset, today=None) -> dict:
 
     asset_id, symbol, kind, bought = asset.id, asset.symbol, asset.type, asset.purchase_date
     if not symbol:
-        raise ValidationFailed("This asset has no market symbol to sync from.",
-                               fields={"symbol": ["Set a symbol such as AAPL or BTC/USDT first."]})
+        raise ValidationFailed(
+            "This asset has no market symbol to sync from.",
+            fields={"symbol": ["Set a symbol such as AAPL or BTC/USDT first."]},
+        )
     today = today or clock.today_utc()
     bars = market.get_bars_between(market.kind_of(symbol, kind), symbol, bought, today)
-    closes = {ts.date(): decimal.Decimal(repr(close)).quantize(decimal.Decimal("0.00000001"))
-              for ts, close in bars.frame["close"].items() if close > 0}
+    closes = {
+        ts.date(): decimal.Decimal(repr(close)).quantize(decimal.Decimal("0.00000001"))
+        for ts, close in bars.frame["close"].items()
+        if close > 0
+    }
     with writing(orphan=_missing(asset_id)):
         created, updated, kept = _store_by_date(asset_id, closes, bars.source, keep_manual=True)
         # Read under the asset's lock (taken above), so two syncs agree on which one changed it.
@@ -149,10 +168,21 @@ def sync_from_market(asset, today=None) -> dict:
         changed = bars.currency is not None and bars.currency != previous
         if changed:
             db.session.execute(sa.update(Asset).where(Asset.id == asset_id).values(currency=bars.currency))
-    return {"asset_id": asset_id, "symbol": bars.symbol, "source": bars.source, "stale": bars.stale,
-            "sample": bars.is_sample, "created": created, "updated": updated,
-            "unchanged": len(closes) - created - updated - len(kept),
-            "kept_manual": len(kept), "kept_manual_dates": kept[:KEPT_LISTED],
-            "currency": bars.currency, "currency_changed": changed, "previous_currency": previous,
-            "from_": min(closes) if closes else None, "to": max(closes) if closes else None,
-            "as_of": bars.as_of}
+    return {
+        "asset_id": asset_id,
+        "symbol": bars.symbol,
+        "source": bars.source,
+        "stale": bars.stale,
+        "sample": bars.is_sample,
+        "created": created,
+        "updated": updated,
+        "unchanged": len(closes) - created - updated - len(kept),
+        "kept_manual": len(kept),
+        "kept_manual_dates": kept[:KEPT_LISTED],
+        "currency": bars.currency,
+        "currency_changed": changed,
+        "previous_currency": previous,
+        "from_": min(closes) if closes else None,
+        "to": max(closes) if closes else None,
+        "as_of": bars.as_of,
+    }

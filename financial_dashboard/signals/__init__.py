@@ -3,6 +3,7 @@
 No models: a signal is computed from market bars and cached for 10 minutes. Its page is a panel on the
 market explorer (market/panels.py), beside the chart of the same symbol.
 """
+
 from flask import Blueprint
 
 from ..market.panels import add_panel

@@ -1,4 +1,5 @@
 """JSON route for trading signals: /api/signals/<symbol> (public, like the market data it reads)."""
+
 from ..common.api import query_args
 from ..common.openapi import api_doc
 from . import bp, services
@@ -14,8 +15,14 @@ written BASE/QUOTE. Not investment advice."""
 
 
 @bp.get("/api/signals/<path:symbol>")
-@api_doc("signals", query=SignalQuerySchema, response=SignalSchema, errors=(400, 404, 503), auth=False,
-         description=SIGNAL_DESCRIPTION)
+@api_doc(
+    "signals",
+    query=SignalQuerySchema,
+    response=SignalSchema,
+    errors=(400, 404, 503),
+    auth=False,
+    description=SIGNAL_DESCRIPTION,
+)
 def signal(symbol):
     """Trading signal with its reasons, levels, stop-loss and its own backtest against buy and hold."""
     args = query_args(SignalQuerySchema)

@@ -1,4 +1,5 @@
 """Query and response schemas of /api/signals."""
+
 from marshmallow import fields, validate
 
 from ..common.schemas import BaseSchema, QuerySchema
@@ -6,12 +7,20 @@ from ..market.services import PERIODS
 
 
 class SignalQuerySchema(QuerySchema):
-    interval = fields.String(load_default="1d", metadata={
-        "description": "Bar size: stocks 1h, 1d, 1wk, 1mo; crypto 1h, 4h, 1d, 1w."})
-    period = fields.String(validate=validate.OneOf(PERIODS), metadata={
-        "description": "History for the indicators and the backtest; default 10y (180d for 1h, 4h)."})
-    cost_pct = fields.Float(load_default=0.1, validate=validate.Range(min=0, max=5), metadata={
-        "description": "Cost charged on every entry and exit of the backtest, in percent of the amount traded."})
+    interval = fields.String(
+        load_default="1d", metadata={"description": "Bar size: stocks 1h, 1d, 1wk, 1mo; crypto 1h, 4h, 1d, 1w."}
+    )
+    period = fields.String(
+        validate=validate.OneOf(PERIODS),
+        metadata={"description": "History for the indicators and the backtest; default 10y (180d for 1h, 4h)."},
+    )
+    cost_pct = fields.Float(
+        load_default=0.1,
+        validate=validate.Range(min=0, max=5),
+        metadata={
+            "description": "Cost charged on every entry and exit of the backtest, in percent of the amount traded."
+        },
+    )
 
 
 class BacktestSchema(BaseSchema):
@@ -19,8 +28,10 @@ class BacktestSchema(BaseSchema):
     end = fields.String(allow_none=True)
     bars = fields.Integer()
     cost_pct_per_trade = fields.Float()
-    strategy_return_pct = fields.Float(allow_none=True, metadata={
-        "description": "Entering on BUY and leaving on SELL at the next bar's open, net of costs."})
+    strategy_return_pct = fields.Float(
+        allow_none=True,
+        metadata={"description": "Entering on BUY and leaving on SELL at the next bar's open, net of costs."},
+    )
     buy_and_hold_return_pct = fields.Float(allow_none=True)
     trades = fields.Integer(metadata={"description": "Round trips, an open position at the end included."})
     closed_trades = fields.Integer()

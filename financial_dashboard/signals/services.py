@@ -2,6 +2,7 @@
 
 Bars come through the market-data service (continued by newer imports); the answer is cached for 10 minutes.
 """
+
 from ..analytics import backtest, levels, signals
 from ..common.jsonprovider import to_utc_iso
 from ..errors import BadRequest
@@ -12,8 +13,10 @@ from ..market import services as market
 SIGNAL_TTL_S = 600
 MIN_BARS = signals.WARM_UP + 10
 INTRADAY_PERIOD = "180d"
-DISCLAIMER = ("Not investment advice: a mechanical reading of four indicators, shown with how the same rule "
-              "would have done on this symbol's past.")
+DISCLAIMER = (
+    "Not investment advice: a mechanical reading of four indicators, shown with how the same rule "
+    "would have done on this symbol's past."
+)
 RULE_TEXT = {
     "rsi": "RSI 14 below 30 scores +1 (oversold), above 70 scores -1 (overbought).",
     "macd": "MACD 12/26/9 crossing its signal line within 3 bars scores ±1, else ±0.5 for its side.",
@@ -45,9 +48,11 @@ def signal_for(symbol: str, interval: str = "1d", period: str | None = None, cos
 def build(bars: market.Bars, cost_pct: float) -> dict:
     frame = bars.frame
     if len(frame) < MIN_BARS:
-        raise BadRequest(f"A signal needs at least {MIN_BARS} bars of {bars.symbol}; {bars.period} of "
-                         f"{bars.interval} bars has {len(frame)}. Choose a longer period.",
-                         fields={"period": [f"{len(frame)} bars; at least {MIN_BARS} are needed."]})
+        raise BadRequest(
+            f"A signal needs at least {MIN_BARS} bars of {bars.symbol}; {bars.period} of "
+            f"{bars.interval} bars has {len(frame)}. Choose a longer period.",
+            fields={"period": [f"{len(frame)} bars; at least {MIN_BARS} are needed."]},
+        )
     reading, series = signals.evaluate(frame)
     found = levels.swing_levels(frame)
     close = float(frame["close"].iloc[-1])
@@ -57,10 +62,24 @@ def build(bars: market.Bars, cost_pct: float) -> dict:
     tested["start"] = tested["start"] and to_utc_iso(tested["start"].to_pydatetime())
     tested["end"] = tested["end"] and to_utc_iso(tested["end"].to_pydatetime())
     return {
-        "symbol": bars.symbol, "interval": bars.interval, "period": bars.period,
-        "signal": reading.signal, "strength": reading.strength, "score": reading.score, "scores": reading.scores,
-        "reasons": reading.reasons, "price": close, **found, "stop_loss": stop and round(stop, 8),
-        "stop_loss_reason": stop_reason, "as_of": to_utc_iso(bars.as_of), "source": bars.source,
-        "sample": bars.is_sample, "stale": bars.stale, "stale_reason": bars.cause, "rules": RULE_TEXT,
-        "backtest": tested, "disclaimer": DISCLAIMER,
+        "symbol": bars.symbol,
+        "interval": bars.interval,
+        "period": bars.period,
+        "signal": reading.signal,
+        "strength": reading.strength,
+        "score": reading.score,
+        "scores": reading.scores,
+        "reasons": reading.reasons,
+        "price": close,
+        **found,
+        "stop_loss": stop and round(stop, 8),
+        "stop_loss_reason": stop_reason,
+        "as_of": to_utc_iso(bars.as_of),
+        "source": bars.source,
+        "sample": bars.is_sample,
+        "stale": bars.stale,
+        "stale_reason": bars.cause,
+        "rules": RULE_TEXT,
+        "backtest": tested,
+        "disclaimer": DISCLAIMER,
     }

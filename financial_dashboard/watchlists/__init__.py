@@ -1,4 +1,5 @@
 """Watchlists: symbols a user follows without owning them, with quotes and 30-day sparklines."""
+
 from flask import Blueprint
 
 from ..common.nav import add_nav

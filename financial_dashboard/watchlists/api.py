@@ -1,4 +1,5 @@
 """JSON routes for watchlists under /api/watchlists: CRUD, and items added by symbol, each read with its quote."""
+
 from flask import g
 
 from ..auth.tokens import api_login_required
@@ -25,10 +26,15 @@ def _dump(watchlist):
 def list_watchlists():
     """List my watchlists with their items and quotes, oldest first."""
     args = query_args(PageQuerySchema)
-    page = db.paginate(services.watchlists_of(g.user), page=args["page"], per_page=args["per_page"],
-                       error_out=False, count=True)
-    return {"items": services.with_items(list(page.items)), "page": page.page, "per_page": page.per_page,
-            "total": page.total}
+    page = db.paginate(
+        services.watchlists_of(g.user), page=args["page"], per_page=args["per_page"], error_out=False, count=True
+    )
+    return {
+        "items": services.with_items(list(page.items)),
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
 
 
 @bp.post("/api/watchlists")
@@ -67,10 +73,16 @@ def delete_watchlist(watchlist_id):
 
 
 @bp.post("/api/watchlists/<int:watchlist_id>/items")
-@api_doc("watchlists", body=NewItemSchema, response=WatchlistItemSchema, status=201, errors=(404, 409, 503),
-         description="""The symbol is checked against the market data: one that does not exist is a 400 saying so,
+@api_doc(
+    "watchlists",
+    body=NewItemSchema,
+    response=WatchlistItemSchema,
+    status=201,
+    errors=(404, 409, 503),
+    description="""The symbol is checked against the market data: one that does not exist is a 400 saying so,
 one already on the list a 409. During a provider outage with nothing stored, a symbol of the bundled list is
-accepted and any other is a 503 (it cannot be checked now).""")
+accepted and any other is a 503 (it cannot be checked now).""",
+)
 @api_login_required
 def add_item(watchlist_id):
     """Add a symbol to a watchlist."""

@@ -1,4 +1,5 @@
 """Watchlist forms; their rules live in watchlists/schemas.py and are applied by common.forms.submit_form."""
+
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
@@ -8,5 +9,6 @@ class WatchlistForm(FlaskForm):
 
 
 class ItemForm(FlaskForm):
-    symbol = StringField("Symbol", render_kw={"required": True, "maxlength": 32, "autocomplete": "off",
-                                              "placeholder": "AAPL, BTC/USDT"})
+    symbol = StringField(
+        "Symbol", render_kw={"required": True, "maxlength": 32, "autocomplete": "off", "placeholder": "AAPL, BTC/USDT"}
+    )

@@ -1,4 +1,5 @@
 """Watchlists and the symbols on them."""
+
 import datetime as dt
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """Watchlist logic, always scoped to one user: CRUD, items checked against the market data, items with quotes."""
+
 import sqlalchemy as sa
 
 from ..common.ownership import apply_changes, first_or_404
@@ -21,8 +22,12 @@ def get_watchlist(user, watchlist_id: int) -> Watchlist:
 
 
 def _commit_unique(name: str):
-    commit_or_raise(Conflict(f"You already have a watchlist named {name!r}.",
-                             fields={"name": ["Already used by another of your watchlists."]}))
+    commit_or_raise(
+        Conflict(
+            f"You already have a watchlist named {name!r}.",
+            fields={"name": ["Already used by another of your watchlists."]},
+        )
+    )
 
 
 def create_watchlist(user, data: dict) -> Watchlist:
@@ -60,8 +65,12 @@ def add_item(watchlist: Watchlist, data: dict) -> WatchlistItem:
         raise BadRequest(f"A watchlist holds at most {MAX_ITEMS} symbols.", fields={"symbol": ["The list is full."]})
     item = WatchlistItem(watchlist_id=watchlist.id, symbol=symbol, kind=kind)
     db.session.add(item)
-    commit_or_raise(Conflict(f"{symbol} is already on “{watchlist.name}”.",
-                             fields={"symbol": [f"{symbol} is already on this watchlist."]}))
+    commit_or_raise(
+        Conflict(
+            f"{symbol} is already on “{watchlist.name}”.",
+            fields={"symbol": [f"{symbol} is already on this watchlist."]},
+        )
+    )
     return item
 
 
@@ -79,8 +88,9 @@ def with_items(watchlists: list[Watchlist]) -> list[dict]:
     if not watchlists:
         return []
     ids = [w.id for w in watchlists]
-    rows = db.session.scalars(sa.select(WatchlistItem).where(WatchlistItem.watchlist_id.in_(ids))
-                              .order_by(WatchlistItem.id)).all()
+    rows = db.session.scalars(
+        sa.select(WatchlistItem).where(WatchlistItem.watchlist_id.in_(ids)).order_by(WatchlistItem.id)
+    ).all()
     found = {}
     if rows:
         found = {q["symbol"]: q for q in quotes.get_quotes([row.symbol for row in rows], with_sparkline=True)}

@@ -1,4 +1,5 @@
 """Watchlist pages: every list as a table of quotes with sparklines; create, rename, delete, add and remove in place."""
+
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -31,9 +32,16 @@ def forecast_url(symbol: str) -> str | None:
 def _page(form=None, failed=None, status=200):
     """The watchlists page; ``failed`` is (watchlist id, form) of a refused add or rename, shown in place."""
     watchlists = services.with_items(list(db.session.scalars(services.watchlists_of(current_user))))
-    return render_template("watchlists/list.html", watchlists=watchlists, form=form or WatchlistForm(),
-                           failed=failed or (None, None), button=EmptyForm(), points=sparkline_points,
-                           forecast_url=forecast_url, alert_target=suggested_target), status
+    return render_template(
+        "watchlists/list.html",
+        watchlists=watchlists,
+        form=form or WatchlistForm(),
+        failed=failed or (None, None),
+        button=EmptyForm(),
+        points=sparkline_points,
+        forecast_url=forecast_url,
+        alert_target=suggested_target,
+    ), status
 
 
 @bp.route("/watchlists", methods=["GET", "POST"])

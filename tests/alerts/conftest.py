@@ -1,4 +1,5 @@
 """Alert fixtures: the market fixtures, a local SMTP server (aiosmtpd) and newer bars imported as CSV."""
+
 import socket
 
 import pytest
@@ -15,8 +16,13 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         from email import message_from_bytes, policy
 
-        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-                              "message": message_from_bytes(envelope.content, policy=policy.default)})
+        self.messages.append(
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "message": message_from_bytes(envelope.content, policy=policy.default),
+            }
+        )
         return "250 Message accepted for delivery"
 
 
@@ -42,8 +48,13 @@ def smtp_server():
 @pytest.fixture
 def mail_to(app, monkeypatch, smtp_server):
     """The app configured to send mail to the local SMTP server (no TLS, no login)."""
-    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port, "MAIL_USE_TLS": False,
-                       "MAIL_DEFAULT_SENDER": "alerts@example.com", "MAIL_TIMEOUT": 5}.items():
+    for key, value in {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_USE_TLS": False,
+        "MAIL_DEFAULT_SENDER": "alerts@example.com",
+        "MAIL_TIMEOUT": 5,
+    }.items():
         monkeypatch.setitem(app.config, key, value)
     return smtp_server
 
@@ -54,8 +65,14 @@ def import_bars(runner, csv_file):  # noqa: F811 (the market fixture, imported a
 
     def run(symbol, *days):
         lines = [f"{day},{close},{close + 1},{close - 1},{close},1000" for day, close in days]
-        result = runner.invoke(args=["market", "import-csv", symbol, str(csv_file("date,open,high,low,close,volume",
-                                                                                    *lines, name=f"{symbol}.csv"))])
+        result = runner.invoke(
+            args=[
+                "market",
+                "import-csv",
+                symbol,
+                str(csv_file("date,open,high,low,close,volume", *lines, name=f"{symbol}.csv")),
+            ]
+        )
         assert result.exit_code == 0, result.output
 
     return run

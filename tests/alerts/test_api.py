@@ -1,4 +1,5 @@
 """/api/alerts: create (checked against the market data), read, change, re-arm, pause, mark read, delete."""
+
 import pytest
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
@@ -21,10 +22,17 @@ def test_create_remembers_the_newest_bar_so_only_later_closes_count(api):
     assert api.get(f"/api/alerts/{alert['id']}").json == alert
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"symbol": "ZZZZ"}, "symbol"), ({"condition": "sideways"}, "condition"), ({"target": "0"}, "target"),
-    ({"target": "1.123456789"}, "target"), ({"condition": "change_pct_above", "target": "1001"}, "target"),
-    ({"symbol": None}, "symbol")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"symbol": "ZZZZ"}, "symbol"),
+        ({"condition": "sideways"}, "condition"),
+        ({"target": "0"}, "target"),
+        ({"target": "1.123456789"}, "target"),
+        ({"condition": "change_pct_above", "target": "1001"}, "target"),
+        ({"symbol": None}, "symbol"),
+    ],
+)
 def test_invalid_alerts_are_400_naming_the_field(api, body, field, count_rows):
     error = make(api, status=400, **body)["error"]
     assert field in error["fields"]

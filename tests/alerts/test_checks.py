@@ -1,4 +1,5 @@
 """`flask alerts check` and the check after a fetch: crossing rules, once only, one lookup per symbol, e-mail."""
+
 import pytest
 
 from financial_dashboard.alerts import checks
@@ -31,11 +32,19 @@ def alert(alert_id):
     return db.session.get(Alert, alert_id)
 
 
-@pytest.mark.parametrize("condition, target, previous, close, expected", [
-    ("above", 100, 99, 100, True), ("above", 100, 99, 99.5, False), ("above", 100, 101, 102, False),
-    ("below", 100, 101, 100, True), ("below", 100, 99, 98, False),
-    ("change_pct_above", 5, 100, 105, True), ("change_pct_above", 5, 100, 104.9, False),
-    ("above", 100, None, 120, False)])
+@pytest.mark.parametrize(
+    "condition, target, previous, close, expected",
+    [
+        ("above", 100, 99, 100, True),
+        ("above", 100, 99, 99.5, False),
+        ("above", 100, 101, 102, False),
+        ("below", 100, 101, 100, True),
+        ("below", 100, 99, 98, False),
+        ("change_pct_above", 5, 100, 105, True),
+        ("change_pct_above", 5, 100, 104.9, False),
+        ("above", 100, None, 120, False),
+    ],
+)
 def test_crossing_rules(condition, target, previous, close, expected):
     assert checks.crossed(condition, target, previous, close) is expected
 
@@ -150,8 +159,9 @@ def test_triggered_alerts_are_emailed_to_their_owner(api, user, runner, import_b
     assert alert(first).emailed_at is not None
 
 
-def test_an_unreachable_mail_server_leaves_the_alert_triggered_in_the_app(api, runner, import_bars, app,
-                                                                         monkeypatch, caplog):
+def test_an_unreachable_mail_server_leaves_the_alert_triggered_in_the_app(
+    api, runner, import_bars, app, monkeypatch, caplog
+):
     from .conftest import free_port
 
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")

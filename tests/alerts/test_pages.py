@@ -1,4 +1,5 @@
 """The alerts page, the unread count in the menu, and the one-click "Alert me" forms of the explorer and watchlists."""
+
 import pytest
 
 from ..conftest import Page
@@ -35,8 +36,9 @@ def test_a_triggered_alert_is_counted_in_the_menu_until_the_alerts_page_shows_it
 def test_one_click_from_the_explorer_creates_the_alert_and_comes_back(signed_in, api):
     html = signed_in.get("/market?symbol=AAPL").get_data(as_text=True)
     (form,) = [a for a in Page(html).find("form") if a.get("action") == "/alerts"]
-    fields = {a["name"]: a.get("value", "") for a in Page(html).find("input") if a.get("name") in
-              ("symbol", "target", "next")}
+    fields = {
+        a["name"]: a.get("value", "") for a in Page(html).find("input") if a.get("name") in ("symbol", "target", "next")
+    }
     assert fields == {"symbol": "AAPL", "target": "451.99", "next": "/market?symbol=AAPL"}
 
     response = signed_in.post("/alerts", data={**fields, "condition": "above"})
@@ -53,8 +55,9 @@ def test_signed_out_the_explorer_offers_to_log_in_instead(client):
 
 def test_next_never_leads_to_another_site(signed_in):
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
-        response = signed_in.post("/alerts", data={"symbol": "AAPL", "condition": "above", "target": "500",
-                                                   "next": target})
+        response = signed_in.post(
+            "/alerts", data={"symbol": "AAPL", "condition": "above", "target": "500", "next": target}
+        )
         assert response.headers["Location"] == "/alerts"
 
 
@@ -77,6 +80,8 @@ def test_each_watchlist_row_has_a_one_click_alert(signed_in, api):
     api.post(f"/api/watchlists/{watchlist}/items", json={"symbol": "AAPL"})
     html = signed_in.get("/watchlists").get_data(as_text=True)
     assert "Alert above 451.99" in html
-    response = signed_in.post("/alerts", data={"symbol": "AAPL", "condition": "above", "target": "451.99",
-                                               "next": f"/watchlists#watchlist-{watchlist}"})
+    response = signed_in.post(
+        "/alerts",
+        data={"symbol": "AAPL", "condition": "above", "target": "451.99", "next": f"/watchlists#watchlist-{watchlist}"},
+    )
     assert response.headers["Location"] == f"/watchlists#watchlist-{watchlist}"

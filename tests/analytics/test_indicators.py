@@ -1,4 +1,5 @@
 """Indicator values checked against hand arithmetic and textbook loops, not against ta itself."""
+
 import math
 
 import numpy as np
@@ -31,7 +32,7 @@ def _series(values, dated=False):
 
 def _assert_matches(actual: pd.Series, expected: list) -> None:
     assert len(actual) == len(expected)
-    for position, (got, want) in enumerate(zip(actual.tolist(), expected)):
+    for position, (got, want) in enumerate(zip(actual.tolist(), expected, strict=False)):
         if want is None or (isinstance(want, float) and math.isnan(want)):
             assert math.isnan(got), f"bar {position}: expected warm-up NaN, got {got}"
         else:
@@ -124,11 +125,11 @@ def test_macd_columns_values_and_histogram():
     result = macd(_series(PRICES))
     assert list(result.columns) == ["macd", "signal", "histogram"]
     fast, slow = _ema_loop(PRICES, 12), _ema_loop(PRICES, 26)
-    line = [f - s for f, s in zip(fast, slow)]
+    line = [f - s for f, s in zip(fast, slow, strict=False)]
     signal = _ema_loop(line, 9)
     _assert_matches(result["macd"], line)
     _assert_matches(result["signal"], signal)
-    _assert_matches(result["histogram"], [m - s for m, s in zip(line, signal)])
+    _assert_matches(result["histogram"], [m - s for m, s in zip(line, signal, strict=False)])
     # Slow EMA needs 26 bars, then the signal needs 9 MACD values: first at bar 33.
     assert result["macd"].first_valid_index() == 25
     assert result["signal"].first_valid_index() == 33

@@ -1,4 +1,5 @@
 """KPI values checked against a 5-bar series worked out by hand."""
+
 import math
 import statistics
 

@@ -1,4 +1,5 @@
 """Portfolio returns and risk figures checked against cases worked out by hand."""
+
 import datetime as dt
 import math
 
@@ -347,8 +348,12 @@ def test_report_is_fast_for_fifty_assets_with_a_thousand_prices():
     days = pd.date_range("2020-01-01", periods=1000)
     rng = np.random.default_rng(4)
     positions = [
-        _position(i, 1000.0, D(2020, 1, 1) + dt.timedelta(days=10 * i),
-                  pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, 1000))), index=days))
+        _position(
+            i,
+            1000.0,
+            D(2020, 1, 1) + dt.timedelta(days=10 * i),
+            pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, 1000))), index=days),
+        )
         for i in range(50)
     ]
     started = time.perf_counter()

@@ -1,4 +1,5 @@
 """Goal planning formulas checked against cases worked out by hand."""
+
 import datetime as dt
 import math
 from decimal import Decimal
@@ -198,9 +199,17 @@ def test_a_withdrawal_is_the_callers_new_balance():
 def test_goal_plan_keys_and_bad_target():
     plan = goal_plan(1000, 0, D(2025, 1, 1), D(2024, 1, 1))
     assert set(plan) == {
-        "progress_pct", "remaining", "months_left", "required_monthly", "required_monthly_with_return",
-        "required_share_of_income_pct", "months_to_target", "projected_at_target_date", "projected_pct",
-        "status", "reasons",
+        "progress_pct",
+        "remaining",
+        "months_left",
+        "required_monthly",
+        "required_monthly_with_return",
+        "required_share_of_income_pct",
+        "months_to_target",
+        "projected_at_target_date",
+        "projected_pct",
+        "status",
+        "reasons",
     }
     for key, figure in plan.items():
         if figure is None:

@@ -1,4 +1,5 @@
 """Signal rules, levels and the backtest on hand-made prices, checked against hand calculations."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +11,16 @@ def frame_of(closes, opens=None, spread=0.5):
     closes = np.asarray(closes, dtype=float)
     opens = closes if opens is None else np.asarray(opens, dtype=float)
     index = pd.date_range("2020-01-01", periods=len(closes), freq="D", tz="UTC")
-    return pd.DataFrame({"open": opens, "high": np.maximum(opens, closes) + spread,
-                         "low": np.minimum(opens, closes) - spread, "close": closes, "volume": 1000.0}, index=index)
+    return pd.DataFrame(
+        {
+            "open": opens,
+            "high": np.maximum(opens, closes) + spread,
+            "low": np.minimum(opens, closes) - spread,
+            "close": closes,
+            "volume": 1000.0,
+        },
+        index=index,
+    )
 
 
 def test_a_long_rise_ending_in_a_jump_is_overbought_above_its_bands_and_trending_up():
@@ -24,7 +33,7 @@ def test_a_long_rise_ending_in_a_jump_is_overbought_above_its_bands_and_trending
     assert reading.reasons[0].startswith("RSI 14 is 100.0, above 70: overbought")
     assert "is above its signal line" in reading.reasons[1] and "the trend is up" in reading.reasons[2]
     assert "above the upper Bollinger band" in reading.reasons[3]
-    assert (series.iloc[:signals.WARM_UP - 1] == "HOLD").all()
+    assert (series.iloc[: signals.WARM_UP - 1] == "HOLD").all()
 
 
 def test_a_steady_rise_stays_inside_its_bands_and_the_rules_cancel_out_to_hold():
@@ -44,9 +53,9 @@ def test_a_turn_up_after_a_fall_is_a_macd_cross_above_its_signal_line_for_3_bars
     cross = next(i for i in range(34, len(close)) if above[i] and not above[i - 1])
     assert cross > 80
 
-    on_the_bar, _ = signals.evaluate(frame_of(close[:cross + 1]))
-    two_later, _ = signals.evaluate(frame_of(close[:cross + 3]))
-    three_later, _ = signals.evaluate(frame_of(close[:cross + 4]))
+    on_the_bar, _ = signals.evaluate(frame_of(close[: cross + 1]))
+    two_later, _ = signals.evaluate(frame_of(close[: cross + 3]))
+    three_later, _ = signals.evaluate(frame_of(close[: cross + 4]))
 
     assert on_the_bar.scores["macd"] == two_later.scores["macd"] == 1.0
     assert on_the_bar.reasons[1] == "MACD crossed above its signal line on the last bar: momentum is turning up."
@@ -70,8 +79,9 @@ def test_during_warm_up_every_signal_is_hold_and_the_reasons_say_what_is_missing
 
 
 def test_the_mean_score_decides_at_the_threshold():
-    scores = pd.DataFrame({"rsi": [0, 1, 0, np.nan], "macd": [0.5, 0, -0.5, 1], "ma": [0.5, 0, -0.5, 1],
-                           "bollinger": [0, 0, -0.5, 1]})
+    scores = pd.DataFrame(
+        {"rsi": [0, 1, 0, np.nan], "macd": [0.5, 0, -0.5, 1], "ma": [0.5, 0, -0.5, 1], "bollinger": [0, 0, -0.5, 1]}
+    )
     assert list(signals.signals(scores)) == ["BUY", "BUY", "SELL", "HOLD"]
 
 

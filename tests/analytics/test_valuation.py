@@ -1,4 +1,5 @@
 """Holding valuation (units, splits, value on a day) checked against cases worked out by hand."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -24,8 +25,14 @@ FIFTH_JAN = D(2024, 1, 5)
 
 def _position(amount=1200.0, bought=FIFTH_JAN, quantity=None, prices=PRICES, splits=None):
     return AssetPosition(
-        id=1, name="ACME", type="stock", quantity=quantity, amount_invested=amount,
-        purchase_date=bought, prices=prices, splits=splits,
+        id=1,
+        name="ACME",
+        type="stock",
+        quantity=quantity,
+        amount_invested=amount,
+        purchase_date=bought,
+        prices=prices,
+        splits=splits,
     )
 
 
@@ -82,8 +89,14 @@ def test_value_on_a_day_uses_the_last_price_on_or_before_it():
     position = _position()  # 1,200 on 5 Jan at 12: 100 units
     mid = value_on(position, D(2024, 1, 8))
     assert mid == {
-        "units": pytest.approx(100.0), "price": 12.0, "price_date": D(2024, 1, 5), "value": pytest.approx(1200.0),
-        "invested": 1200.0, "profit": pytest.approx(0.0), "return_pct": pytest.approx(0.0), "priced": True,
+        "units": pytest.approx(100.0),
+        "price": 12.0,
+        "price_date": D(2024, 1, 5),
+        "value": pytest.approx(1200.0),
+        "invested": 1200.0,
+        "profit": pytest.approx(0.0),
+        "return_pct": pytest.approx(0.0),
+        "priced": True,
         "reason": None,
     }
     later = value_on(position, D(2024, 3, 1))

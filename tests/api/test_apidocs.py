@@ -1,4 +1,5 @@
 """The Swagger 2.0 document at /apispec.json and the Swagger UI at /apidocs."""
+
 import datetime as dt
 import re
 
@@ -42,8 +43,11 @@ def test_every_api_route_is_in_the_spec_with_its_methods(app, spec):
     missing = []
     for rule in routes:
         operations = spec["paths"].get(spec_path(rule.rule), {})
-        missing += [f"{method} {rule.rule}" for method in sorted(rule.methods - IGNORED_METHODS)
-                    if method.lower() not in operations]
+        missing += [
+            f"{method} {rule.rule}"
+            for method in sorted(rule.methods - IGNORED_METHODS)
+            if method.lower() not in operations
+        ]
     assert missing == []
 
 
@@ -51,8 +55,10 @@ def test_every_path_parameter_is_declared_with_the_type_of_its_converter(app, sp
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
             continue
-        expected = {name: "integer" if converter == "int" else "string"
-                    for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", rule.rule)}
+        expected = {
+            name: "integer" if converter == "int" else "string"
+            for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", rule.rule)
+        }
         for method, operation in spec["paths"][spec_path(rule.rule)].items():
             declared = {p["name"]: p["type"] for p in operation["parameters"] if p["in"] == "path"}
             assert declared == expected, (method, rule.rule)
@@ -61,8 +67,11 @@ def test_every_path_parameter_is_declared_with_the_type_of_its_converter(app, sp
 
 def test_a_bearer_security_definition_is_used_by_protected_routes_only(spec):
     assert spec["securityDefinitions"]["bearer"] == {
-        "type": "apiKey", "in": "header", "name": "Authorization",
-        "description": spec["securityDefinitions"]["bearer"]["description"]}
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": spec["securityDefinitions"]["bearer"]["description"],
+    }
     goals = spec["paths"]["/api/goals"]
     assert goals["get"]["security"] == [{"bearer": []}] and goals["post"]["security"] == [{"bearer": []}]
     assert "security" not in spec["paths"]["/api/auth/register"]["post"]
@@ -105,14 +114,21 @@ def test_apidocs_serves_swagger_ui(client):
 
 
 def operations(spec):
-    return [(method, path, operation) for path, methods in spec["paths"].items()
-            for method, operation in methods.items()]
+    return [
+        (method, path, operation) for path, methods in spec["paths"].items() for method, operation in methods.items()
+    ]
 
 
 def response_definitions(spec):
     """Every definition an answer refers to, nested ones included."""
-    names, pending = set(), [response.get("schema", {}) for _, _, operation in operations(spec)
-                             for response in operation["responses"].values()]
+    names, pending = (
+        set(),
+        [
+            response.get("schema", {})
+            for _, _, operation in operations(spec)
+            for response in operation["responses"].values()
+        ],
+    )
     while pending:
         node = pending.pop()
         if isinstance(node, dict):
@@ -132,13 +148,16 @@ def test_no_answer_is_documented_with_a_write_only_field(spec):
         assert not {"password", "current_password", "new_password"} & set(properties), name
     register = body_definition(spec["paths"]["/api/auth/register"]["post"], spec)
     assert "password" in register["required"]
-    assert "password" not in definition(spec, spec["paths"]["/api/auth/me"]["get"]["responses"]["200"]["schema"])[
-        "properties"]
+    assert (
+        "password"
+        not in definition(spec, spec["paths"]["/api/auth/me"]["get"]["responses"]["200"]["schema"])["properties"]
+    )
 
 
 def test_patch_bodies_require_nothing_and_leave_out_read_only_fields(spec):
-    patches = [(path, body_definition(operation, spec)) for method, path, operation in operations(spec)
-               if method == "patch"]
+    patches = [
+        (path, body_definition(operation, spec)) for method, path, operation in operations(spec) if method == "patch"
+    ]
     assert len(patches) >= 5
     for path, body in patches:
         assert "required" not in body, path
@@ -179,9 +198,20 @@ def test_decimal_places_and_open_bounds_are_stated(spec):
     assert float(price["multipleOf"]) == 1e-8 and price["exclusiveMinimum"] is True
 
 
-@pytest.mark.parametrize(("text", "accepted"), [
-    ("Holiday", True), ("  Holiday  ", True), ("a", True), ("x" * 120, True), (" " + "x" * 120 + "\t", True),
-    ("", False), ("   ", False), ("\u3000\u2003", False), ("x" * 121, False)])
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("Holiday", True),
+        ("  Holiday  ", True),
+        ("a", True),
+        ("x" * 120, True),
+        (" " + "x" * 120 + "\t", True),
+        ("", False),
+        ("   ", False),
+        ("\u3000\u2003", False),
+        ("x" * 121, False),
+    ],
+)
 def test_a_name_is_documented_as_the_server_trims_and_checks_it(api, spec, text, accepted):
     title = re.compile(body_definition(spec["paths"]["/api/goals"]["post"], spec)["properties"]["title"]["pattern"])
     answer = api.post("/api/goals", json={"title": text, "target_amount": "100", "target_date": "2030-01-01"})
@@ -190,14 +220,30 @@ def test_a_name_is_documented_as_the_server_trims_and_checks_it(api, spec, text,
     assert (answer.status_code == 201) is accepted
 
 
-@pytest.mark.parametrize(("symbol", "accepted"), [
-    ("AAPL", True), (" brk-b ", True), ("^GSPC", True), ("BTC/USDT", True), ("AA PL", False), ("AAPL!", False),
-    ("", False), ("m&m.ns", True), ("...", False), ("\u00df", False), ("  " + "A" * 32 + " ", True), ("A" * 33, False)])
+@pytest.mark.parametrize(
+    ("symbol", "accepted"),
+    [
+        ("AAPL", True),
+        (" brk-b ", True),
+        ("^GSPC", True),
+        ("BTC/USDT", True),
+        ("AA PL", False),
+        ("AAPL!", False),
+        ("", False),
+        ("m&m.ns", True),
+        ("...", False),
+        ("\u00df", False),
+        ("  " + "A" * 32 + " ", True),
+        ("A" * 33, False),
+    ],
+)
 def test_the_asset_symbol_pattern_is_the_one_the_server_applies(api, spec, symbol, accepted):
     asset = body_definition(spec["paths"]["/api/portfolios/{portfolio_id}/assets"]["post"], spec)
     portfolio = api.post("/api/portfolios", json={"name": "Symbols"}).json
-    answer = api.post(f"/api/portfolios/{portfolio['id']}/assets", json={
-        "name": "A", "type": "stock", "symbol": symbol, "amount_invested": "10", "purchase_date": "2020-01-02"})
+    answer = api.post(
+        f"/api/portfolios/{portfolio['id']}/assets",
+        json={"name": "A", "type": "stock", "symbol": symbol, "amount_invested": "10", "purchase_date": "2020-01-02"},
+    )
 
     assert bool(re.match(asset["properties"]["symbol"]["pattern"], symbol)) is accepted
     assert (answer.status_code == 201) is accepted
@@ -223,12 +269,21 @@ def test_an_answer_without_content_has_no_content_type(api):
 
 def test_a_portfolio_funded_goal_may_report_savings_beyond_what_a_request_may_set(api, spec):
     portfolio = api.post("/api/portfolios", json={"name": "Large"}).json
-    asset = api.post(f"/api/portfolios/{portfolio['id']}/assets", json={
-        "name": "Big", "type": "other", "quantity": "9000000000", "amount_invested": "10",
-        "purchase_date": "2020-01-02"}).json
+    asset = api.post(
+        f"/api/portfolios/{portfolio['id']}/assets",
+        json={
+            "name": "Big",
+            "type": "other",
+            "quantity": "9000000000",
+            "amount_invested": "10",
+            "purchase_date": "2020-01-02",
+        },
+    ).json
     api.post(f"/api/assets/{asset['id']}/prices", json={"date": "2020-01-03", "price": "5000"})
-    goal = api.post("/api/goals", json={"title": "Funded", "target_amount": "100", "target_date": "2030-01-01",
-                                        "portfolio_id": portfolio["id"]}).json
+    goal = api.post(
+        "/api/goals",
+        json={"title": "Funded", "target_amount": "100", "target_date": "2030-01-01", "portfolio_id": portfolio["id"]},
+    ).json
 
     answer = definition(spec, spec["paths"]["/api/goals/{goal_id}"]["get"]["responses"]["200"]["schema"])
     request = body_definition(spec["paths"]["/api/goals"]["post"], spec)
@@ -253,9 +308,12 @@ def test_every_error_an_operation_can_answer_is_documented(spec):
 
 def test_creates_link_to_the_operations_on_what_they_created(spec):
     links = spec["paths"]["/api/goals"]["post"]["responses"]["201"]["x-links"]
-    assert links["get_goals_get_goal"] == {"operationId": "goals.get_goal",
-                                           "parameters": {"goal_id": "$response.body#/id"}}
+    assert links["get_goals_get_goal"] == {
+        "operationId": "goals.get_goal",
+        "parameters": {"goal_id": "$response.body#/id"},
+    }
     price_links = spec["paths"]["/api/assets/{asset_id}/prices"]["post"]["responses"]["201"]["x-links"]
     assert price_links["delete_prices_delete_price"]["parameters"] == {
-        "asset_id": "$request.path.asset_id", "price_id": "$response.body#/id"}
-
+        "asset_id": "$request.path.asset_id",
+        "price_id": "$response.body#/id",
+    }

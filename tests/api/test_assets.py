@@ -1,12 +1,19 @@
 """Assets over the API: created in a portfolio, read/updated/deleted by id, moved between own portfolios."""
+
 import datetime as dt
 
 import pytest
 
 from financial_dashboard.common import clock
 
-ASSET = {"name": "Bitcoin", "type": "crypto", "symbol": "btc/usdt", "quantity": "0.12345678",
-         "amount_invested": "5000.00", "purchase_date": "2023-03-15"}
+ASSET = {
+    "name": "Bitcoin",
+    "type": "crypto",
+    "symbol": "btc/usdt",
+    "quantity": "0.12345678",
+    "amount_invested": "5000.00",
+    "purchase_date": "2023-03-15",
+}
 
 
 def assert_error(response, status):
@@ -30,8 +37,18 @@ def test_create_answers_201_with_location_and_the_asset(api, portfolio):
     assert response.status_code == 201, response.json
     asset = response.json
     assert response.headers["Location"].endswith(f"/api/assets/{asset['id']}")
-    assert set(asset) == {"id", "portfolio_id", "name", "type", "symbol", "quantity", "amount_invested",
-                          "purchase_date", "currency", "created_at"}
+    assert set(asset) == {
+        "id",
+        "portfolio_id",
+        "name",
+        "type",
+        "symbol",
+        "quantity",
+        "amount_invested",
+        "purchase_date",
+        "currency",
+        "created_at",
+    }
     assert asset["currency"] is None  # not said, and not synced yet
     assert asset["portfolio_id"] == portfolio
     assert asset["symbol"] == "BTC/USDT"
@@ -52,34 +69,37 @@ def test_every_listed_type_is_accepted(api, portfolio, asset_type):
     assert create(api, portfolio, type=asset_type).json["type"] == asset_type
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"type": "gold"}, "type"),
-    ({"type": "Stock"}, "type"),
-    ({"type": None}, "type"),
-    ({"name": ""}, "name"),
-    ({"name": "x" * 121}, "name"),
-    ({"symbol": "AA PL"}, "symbol"),
-    ({"symbol": "x" * 33}, "symbol"),
-    ({"quantity": "0"}, "quantity"),
-    ({"quantity": "-1"}, "quantity"),
-    ({"quantity": "0.123456789"}, "quantity"),
-    ({"amount_invested": "-0.01"}, "amount_invested"),
-    ({"amount_invested": "1.999"}, "amount_invested"),
-    ({"purchase_date": "2023-02-30"}, "purchase_date"),
-    ({"purchase_date": "tomorrow"}, "purchase_date"),
-    ({"purchase_date": (clock.today_utc() + dt.timedelta(days=1)).isoformat()}, "purchase_date"),
-    ({"portfolio_id": 1}, "portfolio_id"),
-    ({"isin": "US0378331005"}, "isin"),
-    ({"currency": "usd"}, "currency"),
-    ({"currency": "GBp"}, "currency"),
-    ({"currency": "US"}, "currency"),
-    ({"currency": "US DOLLAR"}, "currency"),
-    ({"currency": "ABCDEFGHIJK"}, "currency"),
-    ({"currency": 840}, "currency"),
-    ({"symbol": "M&M NS"}, "symbol"),
-    ({"symbol": "A$B"}, "symbol"),
-    ({"symbol": "..."}, "symbol"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"type": "gold"}, "type"),
+        ({"type": "Stock"}, "type"),
+        ({"type": None}, "type"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 121}, "name"),
+        ({"symbol": "AA PL"}, "symbol"),
+        ({"symbol": "x" * 33}, "symbol"),
+        ({"quantity": "0"}, "quantity"),
+        ({"quantity": "-1"}, "quantity"),
+        ({"quantity": "0.123456789"}, "quantity"),
+        ({"amount_invested": "-0.01"}, "amount_invested"),
+        ({"amount_invested": "1.999"}, "amount_invested"),
+        ({"purchase_date": "2023-02-30"}, "purchase_date"),
+        ({"purchase_date": "tomorrow"}, "purchase_date"),
+        ({"purchase_date": (clock.today_utc() + dt.timedelta(days=1)).isoformat()}, "purchase_date"),
+        ({"portfolio_id": 1}, "portfolio_id"),
+        ({"isin": "US0378331005"}, "isin"),
+        ({"currency": "usd"}, "currency"),
+        ({"currency": "GBp"}, "currency"),
+        ({"currency": "US"}, "currency"),
+        ({"currency": "US DOLLAR"}, "currency"),
+        ({"currency": "ABCDEFGHIJK"}, "currency"),
+        ({"currency": 840}, "currency"),
+        ({"symbol": "M&M NS"}, "symbol"),
+        ({"symbol": "A$B"}, "symbol"),
+        ({"symbol": "..."}, "symbol"),
+    ],
+)
 def test_create_rejects_invalid_fields_and_writes_nothing(api, portfolio, count_rows, change, field):
     assert field in assert_error(create(api, portfolio, **change), 400)["fields"]
     assert count_rows("assets") == 0
@@ -127,9 +147,18 @@ def test_patch_changes_only_the_fields_sent_and_null_clears_the_optional_ones(ap
     assert api.get(f"/api/assets/{asset['id']}").json == cleared
 
 
-@pytest.mark.parametrize("change", [{"type": "gold"}, {"amount_invested": "-1"}, {"purchase_date": "2023-02-30"},
-                                    {"name": None}, {"portfolio_id": None}, {"portfolio_id": "abc"},
-                                    {"name": "New", "colour": "red"}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"type": "gold"},
+        {"amount_invested": "-1"},
+        {"purchase_date": "2023-02-30"},
+        {"name": None},
+        {"portfolio_id": None},
+        {"portfolio_id": "abc"},
+        {"name": "New", "colour": "red"},
+    ],
+)
 def test_patch_rejects_invalid_fields_and_changes_nothing(api, portfolio, change):
     asset = create(api, portfolio).json
 
@@ -154,8 +183,9 @@ def test_patch_cannot_move_the_asset_into_another_users_portfolio(api, other_api
     bobs_portfolio = other_api.post("/api/portfolios", json={"name": "Bob's"}).json["id"]
     asset = create(api, portfolio).json
 
-    error = assert_error(api.patch(f"/api/assets/{asset['id']}",
-                                   json={"portfolio_id": bobs_portfolio, "name": "Stolen"}), 400)
+    error = assert_error(
+        api.patch(f"/api/assets/{asset['id']}", json={"portfolio_id": bobs_portfolio, "name": "Stolen"}), 400
+    )
 
     assert "portfolio_id" in error["fields"]
     assert api.get(f"/api/assets/{asset['id']}").json == asset
@@ -206,9 +236,16 @@ def test_a_goal_and_an_asset_refuse_someone_elses_portfolio_with_the_same_error(
     moved = assert_error(api.patch(f"/api/assets/{asset['id']}", json={"portfolio_id": bobs_portfolio}), 400)
     funded = assert_error(api.post("/api/goals", json=goal), 400)
 
-    assert moved == funded == {"code": 400, "message": "Bad Request",
-                               "description": f"Portfolio {bobs_portfolio} does not exist.",
-                               "fields": {"portfolio_id": [f"Portfolio {bobs_portfolio} does not exist."]}}
+    assert (
+        moved
+        == funded
+        == {
+            "code": 400,
+            "message": "Bad Request",
+            "description": f"Portfolio {bobs_portfolio} does not exist.",
+            "fields": {"portfolio_id": [f"Portfolio {bobs_portfolio} does not exist."]},
+        }
+    )
 
 
 @pytest.mark.parametrize("currency", ["USD", "EUR", "USDT", "FDUSD", "1INCH"])

@@ -1,4 +1,5 @@
 """Accounts over the API: register, tokens, profile, password change, account deletion, admin list."""
+
 import datetime as dt
 import hashlib
 
@@ -32,10 +33,18 @@ def assert_error(response, status):
 
 # --- register -----------------------------------------------------------------------------------
 
+
 def test_register_answers_201_with_the_user_and_never_the_password(anon):
-    response = anon.post("/api/auth/register", json={
-        "email": "  Carol.Smith@Example.COM ", "password": "longenough", "name": " Carol ",
-        "dob": "1990-05-17", "monthly_income": "4200.50"})
+    response = anon.post(
+        "/api/auth/register",
+        json={
+            "email": "  Carol.Smith@Example.COM ",
+            "password": "longenough",
+            "name": " Carol ",
+            "dob": "1990-05-17",
+            "monthly_income": "4200.50",
+        },
+    )
 
     assert response.status_code == 201, response.json
     body = response.json
@@ -74,27 +83,31 @@ def test_register_refuses_the_most_common_passwords(anon, count_rows, password):
 
 
 def test_a_password_change_refuses_the_most_common_passwords(api, anon):
-    error = assert_error(api.post("/api/auth/password", json={
-        "current_password": PASSWORD, "new_password": "password1"}), 400)
+    error = assert_error(
+        api.post("/api/auth/password", json={"current_password": PASSWORD, "new_password": "password1"}), 400
+    )
 
     assert "common" in error["fields"]["new_password"][0]
     assert login(anon).status_code == 200
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"password": "1234567"}, "password"),
-    ({"password": ""}, "password"),
-    ({"email": "not-an-email"}, "email"),
-    ({"email": "carol@"}, "email"),
-    ({"dob": (clock.today_utc() + dt.timedelta(days=1)).isoformat()}, "dob"),
-    ({"dob": "1990-02-30"}, "dob"),
-    ({"monthly_income": "-1"}, "monthly_income"),
-    ({"monthly_income": "10.001"}, "monthly_income"),
-    ({"name": "   "}, "name"),
-    ({"name": None}, "name"),
-    ({"role": "admin"}, "role"),
-    ({"password_hash": "x"}, "password_hash"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"password": "1234567"}, "password"),
+        ({"password": ""}, "password"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "carol@"}, "email"),
+        ({"dob": (clock.today_utc() + dt.timedelta(days=1)).isoformat()}, "dob"),
+        ({"dob": "1990-02-30"}, "dob"),
+        ({"monthly_income": "-1"}, "monthly_income"),
+        ({"monthly_income": "10.001"}, "monthly_income"),
+        ({"name": "   "}, "name"),
+        ({"name": None}, "name"),
+        ({"role": "admin"}, "role"),
+        ({"password_hash": "x"}, "password_hash"),
+    ],
+)
 def test_register_rejects_invalid_fields_with_400(anon, count_rows, change, field):
     error = assert_error(anon.post("/api/auth/register", json={**NEW_USER, **change}), 400)
 
@@ -122,8 +135,9 @@ def test_register_with_a_taken_email_in_any_case_answers_409(anon, count_rows, e
 
 # --- tokens -------------------------------------------------------------------------------------
 
+
 def test_token_answers_a_bearer_token_that_expires_in_utc(anon, user, app):
-    before = dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
     response = login(anon)
 
     assert response.status_code == 200, response.json
@@ -134,7 +148,7 @@ def test_token_answers_a_bearer_token_that_expires_in_utc(anon, user, app):
     assert body["expires_at"].endswith("Z")
     expires = dt.datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
     ttl = app.config["API_TOKEN_TTL"]
-    assert before + ttl - dt.timedelta(seconds=5) <= expires <= dt.datetime.now(dt.timezone.utc) + ttl
+    assert before + ttl - dt.timedelta(seconds=5) <= expires <= dt.datetime.now(dt.UTC) + ttl
 
 
 def test_token_is_stored_hashed(anon, user):
@@ -166,8 +180,14 @@ def test_wrong_email_and_wrong_password_get_the_same_401(anon, user):
     assert wrong_password.headers["WWW-Authenticate"] == wrong_email.headers["WWW-Authenticate"]
 
 
-@pytest.mark.parametrize("body", [{"email": "alice@example.com"}, {"password": PASSWORD},
-                                  {"email": "alice@example.com", "password": PASSWORD, "scope": "all"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "alice@example.com"},
+        {"password": PASSWORD},
+        {"email": "alice@example.com", "password": PASSWORD, "scope": "all"},
+    ],
+)
 def test_token_rejects_incomplete_or_unknown_fields(anon, user, body):
     assert_error(anon.post("/api/auth/token", json=body), 400)
 
@@ -183,8 +203,7 @@ def test_delete_token_revokes_only_the_presented_token(make_api, user):
 
 
 def test_expired_token_answers_401(api, user):
-    db.session.execute(sa.update(ApiToken).values(
-        expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+    db.session.execute(sa.update(ApiToken).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
     db.session.commit()
 
     error = assert_error(api.get("/api/auth/me"), 401)
@@ -205,6 +224,7 @@ def test_missing_or_malformed_credentials_answer_401_json(client, user, header):
 
 # --- profile ------------------------------------------------------------------------------------
 
+
 def test_me_shows_the_profile(api, user):
     response = api.get("/api/auth/me")
 
@@ -221,8 +241,11 @@ def test_patch_me_changes_only_what_is_sent_and_null_clears(api):
 
     partial = api.patch("/api/auth/me", json={"name": "Alice C"})
     assert partial.status_code == 200
-    assert (partial.json["name"], partial.json["dob"], partial.json["monthly_income"]) == \
-        ("Alice C", "1985-03-04", 3000)
+    assert (partial.json["name"], partial.json["dob"], partial.json["monthly_income"]) == (
+        "Alice C",
+        "1985-03-04",
+        3000,
+    )
 
     cleared = api.patch("/api/auth/me", json={"dob": None, "monthly_income": None})
     assert cleared.status_code == 200
@@ -230,15 +253,18 @@ def test_patch_me_changes_only_what_is_sent_and_null_clears(api):
     assert api.get("/api/auth/me").json == cleared.json
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"email": "new@example.com"}, "email"),
-    ({"role": "admin"}, "role"),
-    ({"name": None}, "name"),
-    ({"name": ""}, "name"),
-    ({"dob": "2999-01-01"}, "dob"),
-    ({"dob": "yesterday"}, "dob"),
-    ({"monthly_income": "-5"}, "monthly_income"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"email": "new@example.com"}, "email"),
+        ({"role": "admin"}, "role"),
+        ({"name": None}, "name"),
+        ({"name": ""}, "name"),
+        ({"dob": "2999-01-01"}, "dob"),
+        ({"dob": "yesterday"}, "dob"),
+        ({"monthly_income": "-5"}, "monthly_income"),
+    ],
+)
 def test_patch_me_rejects_invalid_fields_and_changes_nothing(api, body, field):
     before = api.get("/api/auth/me").json
 
@@ -249,11 +275,16 @@ def test_patch_me_rejects_invalid_fields_and_changes_nothing(api, body, field):
 
 # --- password change ----------------------------------------------------------------------------
 
+
 def test_password_change_with_a_wrong_current_password_changes_nothing(make_api, anon, user):
     presenting, other = make_api(user), make_api(user)
 
-    error = assert_error(presenting.post("/api/auth/password", json={
-        "current_password": "wrong password", "new_password": "brand new password"}), 400)
+    error = assert_error(
+        presenting.post(
+            "/api/auth/password", json={"current_password": "wrong password", "new_password": "brand new password"}
+        ),
+        400,
+    )
 
     assert "current_password" in error["fields"]
     assert other.get("/api/auth/me").status_code == 200
@@ -261,8 +292,9 @@ def test_password_change_with_a_wrong_current_password_changes_nothing(make_api,
 
 
 def test_password_change_rejects_a_short_new_password(api, anon):
-    error = assert_error(api.post("/api/auth/password", json={
-        "current_password": PASSWORD, "new_password": "short"}), 400)
+    error = assert_error(
+        api.post("/api/auth/password", json={"current_password": PASSWORD, "new_password": "short"}), 400
+    )
 
     assert "new_password" in error["fields"]
     assert login(anon).status_code == 200
@@ -271,8 +303,9 @@ def test_password_change_rejects_a_short_new_password(api, anon):
 def test_password_change_revokes_other_tokens_and_keeps_the_presenting_one(make_api, anon, user, other_api):
     presenting, other = make_api(user), make_api(user)
 
-    response = presenting.post("/api/auth/password", json={
-        "current_password": PASSWORD, "new_password": "brand new password"})
+    response = presenting.post(
+        "/api/auth/password", json={"current_password": PASSWORD, "new_password": "brand new password"}
+    )
 
     assert response.status_code == 204
     assert presenting.get("/api/auth/me").status_code == 200
@@ -319,6 +352,7 @@ def test_delete_me_removes_the_user_and_everything_they_own(api, other_api, seed
 
 # --- admin --------------------------------------------------------------------------------------
 
+
 def test_admin_user_list_is_forbidden_to_normal_users(api):
     error = assert_error(api.get("/api/admin/users"), 403)
 
@@ -361,7 +395,8 @@ def test_a_token_name_is_stored_as_given_or_api_and_one_too_long_is_refused_not_
     assert named.status_code == 200 and login(anon).status_code == 200
     assert sorted(db.session.scalars(sa.select(ApiToken.name))) == ["api", "ci"]
 
-    error = assert_error(anon.post("/api/auth/token", json={
-        "email": "alice@example.com", "password": PASSWORD, "name": "x" * 81}), 400)
+    error = assert_error(
+        anon.post("/api/auth/token", json={"email": "alice@example.com", "password": PASSWORD, "name": "x" * 81}), 400
+    )
     assert list(error["fields"]) == ["name"]
     assert count_rows("api_tokens") == 2

@@ -1,4 +1,5 @@
 """Goal contributions: money in and out of a goal's savings, exact to the cent, never below zero."""
+
 import decimal
 
 import pytest
@@ -24,8 +25,9 @@ def goal(api):
 
 
 def contribute(api, goal_id, amount, date="2025-01-15", status=201, **extra):
-    return body_of(api.post(f"/api/goals/{goal_id}/contributions", json={"amount": amount, "date": date, **extra}),
-                   status)
+    return body_of(
+        api.post(f"/api/goals/{goal_id}/contributions", json={"amount": amount, "date": date, **extra}), status
+    )
 
 
 def savings(api, goal_id):
@@ -38,14 +40,19 @@ def contributions(api, goal_id):
 
 
 def test_a_contribution_adds_to_the_savings_exactly(api, goal, count_rows):
-    response = api.post(f"/api/goals/{goal}/contributions",
-                        json={"amount": "0.10", "date": "2025-01-15", "note": "  coins  "})
+    response = api.post(
+        f"/api/goals/{goal}/contributions", json={"amount": "0.10", "date": "2025-01-15", "note": "  coins  "}
+    )
 
     body = body_of(response, 201)
     assert response.headers["Location"].endswith(f"/api/goals/{goal}/contributions")
-    assert {k: body[k] for k in ("goal_id", "amount", "date", "note", "current_savings")} == \
-        {"goal_id": goal, "amount": decimal.Decimal("0.1"), "date": "2025-01-15", "note": "coins",
-         "current_savings": decimal.Decimal("0.3")}
+    assert {k: body[k] for k in ("goal_id", "amount", "date", "note", "current_savings")} == {
+        "goal_id": goal,
+        "amount": decimal.Decimal("0.1"),
+        "date": "2025-01-15",
+        "note": "coins",
+        "current_savings": decimal.Decimal("0.3"),
+    }
     # 0.20 + 0.10 is 0.3 in the JSON text, not 0.30000000000000004.
     assert b'"current_savings": 0.3' in response.data
     assert savings(api, goal) == decimal.Decimal("0.3")
@@ -66,25 +73,27 @@ def test_withdrawing_everything_leaves_exactly_zero(api, goal):
 
 
 def test_a_withdrawal_below_zero_is_refused_and_changes_nothing(api, goal, count_rows):
-    error = error_of(api.post(f"/api/goals/{goal}/contributions", json={"amount": "-0.21", "date": "2025-01-15"}),
-                     400)
+    error = error_of(api.post(f"/api/goals/{goal}/contributions", json={"amount": "-0.21", "date": "2025-01-15"}), 400)
 
     assert "amount" in error["fields"]
     assert savings(api, goal) == decimal.Decimal("0.2")
     assert count_rows("goal_contributions") == 0
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"amount": "0", "date": "2025-01-15"}, "amount"),
-    ({"amount": "-0.00", "date": "2025-01-15"}, "amount"),
-    ({"amount": "1.001", "date": "2025-01-15"}, "amount"),
-    ({"amount": "lots", "date": "2025-01-15"}, "amount"),
-    ({"date": "2025-01-15"}, "amount"),
-    ({"amount": "5"}, "date"),
-    ({"amount": "5", "date": "2025-02-30"}, "date"),
-    ({"amount": "5", "date": "2025-01-15", "goal_id": 1}, "goal_id"),
-    ({"amount": "5", "date": "2025-01-15", "note": "x" * 201}, "note"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"amount": "0", "date": "2025-01-15"}, "amount"),
+        ({"amount": "-0.00", "date": "2025-01-15"}, "amount"),
+        ({"amount": "1.001", "date": "2025-01-15"}, "amount"),
+        ({"amount": "lots", "date": "2025-01-15"}, "amount"),
+        ({"date": "2025-01-15"}, "amount"),
+        ({"amount": "5"}, "date"),
+        ({"amount": "5", "date": "2025-02-30"}, "date"),
+        ({"amount": "5", "date": "2025-01-15", "goal_id": 1}, "goal_id"),
+        ({"amount": "5", "date": "2025-01-15", "note": "x" * 201}, "note"),
+    ],
+)
 def test_invalid_contributions_are_refused_and_change_nothing(api, goal, count_rows, body, field):
     error = error_of(api.post(f"/api/goals/{goal}/contributions", json=body), 400)
 
@@ -94,8 +103,10 @@ def test_invalid_contributions_are_refused_and_change_nothing(api, goal, count_r
 
 
 def test_the_list_is_ordered_by_date_then_by_entry(api, goal):
-    ids = {date: contribute(api, goal, amount, date)["id"]
-           for amount, date in (("30", "2025-03-01"), ("10", "2025-01-01"), ("20", "2025-02-01"))}
+    ids = {
+        date: contribute(api, goal, amount, date)["id"]
+        for amount, date in (("30", "2025-03-01"), ("10", "2025-01-01"), ("20", "2025-02-01"))
+    }
     same_day = contribute(api, goal, "5", "2025-02-01")["id"]
 
     body = contributions(api, goal)
@@ -139,8 +150,7 @@ def test_a_portfolio_funded_goal_takes_no_contributions(api, count_rows):
     portfolio = body_of(api.post("/api/portfolios", json={"name": "Funds"}), 201)["id"]
     funded = body_of(api.post("/api/goals", json={**GOAL, "portfolio_id": portfolio}), 201)["id"]
 
-    error = error_of(api.post(f"/api/goals/{funded}/contributions", json={"amount": "10", "date": "2025-01-15"}),
-                     400)
+    error = error_of(api.post(f"/api/goals/{funded}/contributions", json={"amount": "10", "date": "2025-01-15"}), 400)
 
     assert "portfolio" in error["description"]
     assert count_rows("goal_contributions") == 0
@@ -162,8 +172,9 @@ def test_another_users_goal_and_contributions_answer_404_and_change_nothing(api,
     for name, response in responses.items():
         assert response.status_code == 404, name
     assert responses["list"].json["error"]["description"] == f"Goal {goal} does not exist."
-    assert responses["delete via own goal"].json["error"]["description"] == \
-        f"Contribution {contribution} does not exist."
+    assert (
+        responses["delete via own goal"].json["error"]["description"] == f"Contribution {contribution} does not exist."
+    )
     assert contributions(api, goal) == before
     assert savings(api, goal) == decimal.Decimal("10.2")
     assert savings(other_api, bobs_goal) == decimal.Decimal("0.2")
@@ -199,7 +210,7 @@ def test_contribution_dates_are_bounded_and_never_in_the_future(api, goal, count
     import datetime as dt
 
     if day == "tomorrow":
-        day = (dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)).isoformat()
+        day = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
 
     error = error_of(api.post(f"/api/goals/{goal}/contributions", json={"amount": "5", "date": day}), 400)
 
@@ -211,7 +222,7 @@ def test_contribution_dates_are_bounded_and_never_in_the_future(api, goal, count
 def test_a_contribution_dated_today_or_in_1900_counts(api, goal):
     import datetime as dt
 
-    contribute(api, goal, "1", dt.datetime.now(dt.timezone.utc).date().isoformat())
+    contribute(api, goal, "1", dt.datetime.now(dt.UTC).date().isoformat())
     contribute(api, goal, "2", "1900-01-01")
 
     assert savings(api, goal) == decimal.Decimal("3.2")

@@ -3,6 +3,7 @@
 "Today" is frozen for valuations (``common.clock.today_utc``): prices are dated a few days before it, and goals end a whole
 year after it, so that goal statuses are whole-month hand calculations.
 """
+
 import datetime as dt
 import json
 
@@ -53,7 +54,8 @@ def holdings(api):
     """
     stocks, pension = portfolio(api, "Stocks"), portfolio(api, "Pension")
     ids = {
-        "stocks": stocks, "pension": pension,
+        "stocks": stocks,
+        "pension": pension,
         "A": holding(api, stocks, "A", "stock", "1000", {10: "100", 1: "100", 0: "110"}, quantity="10"),
         "B": holding(api, stocks, "B", "fund", "500", {10: "50", 0: "60"}),
         "D": holding(api, pension, "D", "etf", "300", {10: "150", 3: "200", 2: "150"}, quantity="2"),
@@ -66,12 +68,37 @@ def test_summary_lists_each_portfolio_and_totals_them(api, holdings):
     body = body_of(api.get("/api/portfolios/summary"))
 
     stocks, pension = body["items"]
-    assert stocks == {"id": holdings["stocks"], "name": "Stocks", "invested": 1500, "value": 1700, "profit": 200,
-                      "return_pct": 13.33, "change_today": 200, "holdings": 2, "unpriced": 0}
-    assert pension == {"id": holdings["pension"], "name": "Pension", "invested": 800, "value": 800, "profit": 0,
-                       "return_pct": 0, "change_today": 0, "holdings": 2, "unpriced": 1}
-    assert body["total"] == {"invested": 2300, "value": 2500, "profit": 200, "return_pct": 8.7,
-                             "change_today": 200, "holdings": 4, "unpriced": 1}
+    assert stocks == {
+        "id": holdings["stocks"],
+        "name": "Stocks",
+        "invested": 1500,
+        "value": 1700,
+        "profit": 200,
+        "return_pct": 13.33,
+        "change_today": 200,
+        "holdings": 2,
+        "unpriced": 0,
+    }
+    assert pension == {
+        "id": holdings["pension"],
+        "name": "Pension",
+        "invested": 800,
+        "value": 800,
+        "profit": 0,
+        "return_pct": 0,
+        "change_today": 0,
+        "holdings": 2,
+        "unpriced": 1,
+    }
+    assert body["total"] == {
+        "invested": 2300,
+        "value": 2500,
+        "profit": 200,
+        "return_pct": 8.7,
+        "change_today": 200,
+        "holdings": 4,
+        "unpriced": 1,
+    }
     for key in ("invested", "value", "profit", "change_today", "holdings", "unpriced"):
         assert body["total"][key] == sum(item[key] for item in body["items"]), key
 
@@ -79,8 +106,18 @@ def test_summary_lists_each_portfolio_and_totals_them(api, holdings):
 def test_summary_of_a_user_without_portfolios_is_zero(api):
     body = body_of(api.get("/api/portfolios/summary"))
 
-    assert body == {"items": [], "total": {"invested": 0, "value": 0, "profit": 0, "return_pct": None,
-                                           "change_today": None, "holdings": 0, "unpriced": 0}}
+    assert body == {
+        "items": [],
+        "total": {
+            "invested": 0,
+            "value": 0,
+            "profit": 0,
+            "return_pct": None,
+            "change_today": None,
+            "holdings": 0,
+            "unpriced": 0,
+        },
+    }
 
 
 @pytest.fixture
@@ -89,23 +126,29 @@ def goals(api, holdings):
     risk, one behind (funded by the Pension portfolio, worth 800) and one overdue."""
     year = {"target_date": TODAY.replace(year=TODAY.year + 1).isoformat()}
     bodies = [
-        {"target_amount": "1000", "current_savings": "1000", **year},                                 # achieved
-        {"target_amount": "12000", "current_savings": "0", "monthly_contribution": "1000", **year},   # 12000
-        {"target_amount": "1000", "current_savings": "250", "monthly_contribution": "100", **year},   # 1450
-        {"target_amount": "12000", "current_savings": "0", "monthly_contribution": "950", **year},    # 95 %
+        {"target_amount": "1000", "current_savings": "1000", **year},  # achieved
+        {"target_amount": "12000", "current_savings": "0", "monthly_contribution": "1000", **year},  # 12000
+        {"target_amount": "1000", "current_savings": "250", "monthly_contribution": "100", **year},  # 1450
+        {"target_amount": "12000", "current_savings": "0", "monthly_contribution": "950", **year},  # 95 %
         {"target_amount": "10000", "current_savings": "5000", "portfolio_id": holdings["pension"], **year},  # 8 %
-        {"target_amount": "1000", "current_savings": "100", "target_date": ago(31)},                   # overdue
+        {"target_amount": "1000", "current_savings": "100", "target_date": ago(31)},  # overdue
     ]
-    return [body_of(api.post("/api/goals", json={"title": f"Goal {i}", **body}), 201)["id"]
-            for i, body in enumerate(bodies)]
+    return [
+        body_of(api.post("/api/goals", json={"title": f"Goal {i}", **body}), 201)["id"] for i, body in enumerate(bodies)
+    ]
 
 
 def test_dashboard_net_worth_goals_and_movers(api, holdings, goals):
     body = body_of(api.get("/api/dashboard"))
 
     assert body["as_of"] == TODAY.isoformat()
-    assert (body["portfolio_value"], body["invested"], body["profit"], body["return_pct"], body["profit_today"]) == \
-        (2500, 2300, 200, 8.7, 200)
+    assert (body["portfolio_value"], body["invested"], body["profit"], body["return_pct"], body["profit_today"]) == (
+        2500,
+        2300,
+        200,
+        8.7,
+        200,
+    )
     # Savings of the goals not funded by a portfolio: 1000 + 0 + 250 + 0 + 100. The funded goal's
     # money is the Pension portfolio's, already in the portfolio value (and its stored 5000 is ignored).
     assert body["goal_savings"] == 1350
@@ -135,15 +178,25 @@ def test_movers_are_the_five_largest_absolute_changes(api):
     movers = body_of(api.get("/api/dashboard"))["movers"]
 
     assert [(m["asset_id"], m["change_pct"]) for m in movers] == [
-        (ids["up 9"], 9), (ids["down 7"], -7), (ids["up 5"], 5), (ids["up 3"], 3), (ids["down 2"], -2)]
+        (ids["up 9"], 9),
+        (ids["down 7"], -7),
+        (ids["up 5"], 5),
+        (ids["up 3"], 3),
+        (ids["down 2"], -2),
+    ]
 
 
 def test_dashboard_shows_only_my_own_money(api, other_api, holdings, goals):
     before = body_of(api.get("/api/dashboard"))
     bobs = portfolio(other_api, "Bob")
     holding(other_api, bobs, "Z", "stock", "9999", {1: "1", 0: "50"}, quantity="100")
-    body_of(other_api.post("/api/goals", json={"title": "Bob", "target_amount": "10", "current_savings": "10",
-                                                "target_date": "2027-01-01"}), 201)
+    body_of(
+        other_api.post(
+            "/api/goals",
+            json={"title": "Bob", "target_amount": "10", "current_savings": "10", "target_date": "2027-01-01"},
+        ),
+        201,
+    )
 
     assert body_of(api.get("/api/dashboard")) == before
     bob = body_of(other_api.get("/api/dashboard"))
@@ -191,7 +244,11 @@ def test_a_history_since_1900_gives_a_bounded_dashboard_with_the_figures_of_ever
     for i in range(20):
         asset = {"name": f"Old {i}", "type": "stock", "amount_invested": "100", "purchase_date": "1900-01-02"}
         asset_id = body_of(api.post(f"/api/portfolios/{stocks}/assets", json=asset), 201)["id"]
-        prices = [{"date": "1900-01-02", "price": "10"}, {"date": "1987-10-19", "price": "30"}, {"date": ago(1), "price": "90"}]
+        prices = [
+            {"date": "1900-01-02", "price": "10"},
+            {"date": "1987-10-19", "price": "30"},
+            {"date": ago(1), "price": "90"},
+        ]
         body_of(api.post(f"/api/assets/{asset_id}/prices", json=prices), 201)
 
     response = api.get("/api/dashboard")
@@ -199,11 +256,17 @@ def test_a_history_since_1900_gives_a_bounded_dashboard_with_the_figures_of_ever
     assert len(response.data) < 150_000 and len(thinned["series"]) <= 2000  # every day: 46,000 points, 2.4 MB
 
     from financial_dashboard.analytics import holdings  # the unthinned computation, without the per-user cache
+
     monkeypatch.setattr(holdings, "thin", lambda frame, max_points=None: (frame, "1d"))
     monkeypatch.setitem(app.config, "USER_CACHE_TTL_S", 0)
     full = body_of(api.get("/api/dashboard"))
 
-    assert (thinned["series_step"], full["series_step"], len(full["series"])) == ("1mo", "1d", (TODAY - dt.date(1900, 1, 2)).days + 1)
-    assert {k: v for k, v in thinned.items() if k not in ("series", "series_step")} == \
-        {k: v for k, v in full.items() if k not in ("series", "series_step")}
+    assert (thinned["series_step"], full["series_step"], len(full["series"])) == (
+        "1mo",
+        "1d",
+        (TODAY - dt.date(1900, 1, 2)).days + 1,
+    )
+    assert {k: v for k, v in thinned.items() if k not in ("series", "series_step")} == {
+        k: v for k, v in full.items() if k not in ("series", "series_step")
+    }
     assert thinned["series"][-1] == full["series"][-1] and thinned["series"][0] == full["series"][0]

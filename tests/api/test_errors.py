@@ -1,4 +1,5 @@
 """Every error under /api is JSON of one shape; pages get HTML; nothing leaks and nothing is half-written."""
+
 import logging
 import re
 
@@ -26,8 +27,9 @@ def post_raw(api, url, data, content_type):
     return api.client.post(url, data=data, headers=headers)
 
 
-@pytest.mark.parametrize("data", [b'{"title": ', b"", b"{'title': 'x'}", b'{"a": 1,}', b"\xff\xfe",
-                                  b'{"a":' * 10000, b"[" * 100000])
+@pytest.mark.parametrize(
+    "data", [b'{"title": ', b"", b"{'title': 'x'}", b'{"a": 1,}', b"\xff\xfe", b'{"a":' * 10000, b"[" * 100000]
+)
 def test_malformed_json_answers_400_json(api, count_rows, data):
     error = assert_error(post_raw(api, "/api/goals", data, "application/json"), 400, "Bad Request")
 
@@ -37,8 +39,9 @@ def test_malformed_json_answers_400_json(api, count_rows, data):
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
 def test_a_body_that_is_not_declared_json_answers_415(api, count_rows, content_type):
-    response = post_raw(api, "/api/goals", b'{"title": "Car", "target_amount": 1, "target_date": "2030-01-01"}',
-                        content_type)
+    response = post_raw(
+        api, "/api/goals", b'{"title": "Car", "target_amount": 1, "target_date": "2030-01-01"}', content_type
+    )
 
     assert "application/json" in assert_error(response, 415, "Unsupported Media Type")["description"]
     assert count_rows("goals") == 0
@@ -65,16 +68,26 @@ def test_json_that_is_not_an_object_answers_400(api, data):
 
 
 def test_validation_errors_list_every_bad_field(api):
-    error = assert_error(api.post("/api/goals", json={"target_amount": "-1", "target_date": "2023-02-30", "x": 1}),
-                         400, "Bad Request")
+    error = assert_error(
+        api.post("/api/goals", json={"target_amount": "-1", "target_date": "2023-02-30", "x": 1}), 400, "Bad Request"
+    )
 
     assert set(error["fields"]) == {"title", "target_amount", "target_date", "x"}
     assert all(isinstance(messages, list) and messages for messages in error["fields"].values())
 
 
-@pytest.mark.parametrize("method, url", [("GET", "/api/nope"), ("POST", "/api/nope"), ("GET", "/api"),
-                                         ("GET", "/api/goals/abc"), ("GET", "/api/goals/-1"),
-                                         ("GET", "/api/goals/"), ("DELETE", "/api/assets/1/prices/x")])
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("GET", "/api/nope"),
+        ("POST", "/api/nope"),
+        ("GET", "/api"),
+        ("GET", "/api/goals/abc"),
+        ("GET", "/api/goals/-1"),
+        ("GET", "/api/goals/"),
+        ("DELETE", "/api/assets/1/prices/x"),
+    ],
+)
 def test_unknown_api_routes_answer_404_json(api, method, url):
     assert_error(api.open(method, url), 404, "Not Found")
 
@@ -83,13 +96,16 @@ def test_unknown_api_routes_answer_404_json_without_credentials_too(anon):
     assert_error(anon.get("/api/nope"), 404, "Not Found")
 
 
-@pytest.mark.parametrize("method, url, allowed", [
-    ("PUT", "/api/goals", {"GET", "POST"}),
-    ("DELETE", "/api/goals", {"GET", "POST"}),
-    ("POST", "/api/goals/1", {"GET", "PATCH", "DELETE"}),
-    ("GET", "/api/auth/register", {"POST"}),
-    ("PUT", "/api/auth/me", {"GET", "PATCH", "DELETE"}),
-])
+@pytest.mark.parametrize(
+    "method, url, allowed",
+    [
+        ("PUT", "/api/goals", {"GET", "POST"}),
+        ("DELETE", "/api/goals", {"GET", "POST"}),
+        ("POST", "/api/goals/1", {"GET", "PATCH", "DELETE"}),
+        ("GET", "/api/auth/register", {"POST"}),
+        ("PUT", "/api/auth/me", {"GET", "PATCH", "DELETE"}),
+    ],
+)
 def test_wrong_method_answers_405_json_with_allow(api, method, url, allowed):
     response = api.open(method, url)
 
@@ -112,9 +128,12 @@ def test_unknown_page_answers_json_to_a_client_that_asks_for_json(client):
 def test_no_credentials_answer_401_json_on_every_protected_route(app, client):
     """Every operation the spec marks with bearer security refuses anonymous and bogus callers with JSON."""
     spec = client.get("/apispec.json").json
-    protected = [(method.upper(), re.sub(r"\{\w+\}", "1", path))
-                 for path, operations in spec["paths"].items()
-                 for method, operation in operations.items() if operation.get("security")]
+    protected = [
+        (method.upper(), re.sub(r"\{\w+\}", "1", path))
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("security")
+    ]
     assert len(protected) >= 20
 
     for method, url in protected:
@@ -126,8 +145,17 @@ def test_no_credentials_answer_401_json_on_every_protected_route(app, client):
 
 # --- unexpected failures ------------------------------------------------------------------------
 
-LEAKS = (b"Traceback", b"SELECT", b"no_such_table", b"sqlalchemy", b"psycopg", b"sqlite3", b"RuntimeError",
-         b"secret-detail", b'File "')
+LEAKS = (
+    b"Traceback",
+    b"SELECT",
+    b"no_such_table",
+    b"sqlalchemy",
+    b"psycopg",
+    b"sqlite3",
+    b"RuntimeError",
+    b"secret-detail",
+    b'File "',
+)
 
 
 @pytest.fixture
@@ -195,9 +223,14 @@ def test_a_request_that_fails_midway_leaves_nothing_half_written(api, seed, coun
 
     sa.event.listen(db.engine, "after_cursor_execute", fail_after_insert)
     try:
-        response = api.post(f"/api/assets/{asset}/prices", json=[
-            {"date": "2025-01-01", "price": "1"}, {"date": "2025-01-02", "price": "2"},
-            {"date": "2025-01-03", "price": "3"}])
+        response = api.post(
+            f"/api/assets/{asset}/prices",
+            json=[
+                {"date": "2025-01-01", "price": "1"},
+                {"date": "2025-01-02", "price": "2"},
+                {"date": "2025-01-03", "price": "3"},
+            ],
+        )
     finally:
         sa.event.remove(db.engine, "after_cursor_execute", fail_after_insert)
 
@@ -212,9 +245,18 @@ def test_a_request_that_fails_midway_leaves_nothing_half_written(api, seed, coun
 
 # --- numbers the database cannot hold -------------------------------------------------------------
 
-@pytest.mark.parametrize("url, what", [
-    ("/api/goals/{n}", "Goal"), ("/api/portfolios/{n}", "Portfolio"), ("/api/portfolios/{n}/assets", "Portfolio"),
-    ("/api/assets/{n}", "Asset"), ("/api/assets/{n}/prices", "Asset"), ("/api/assets/{asset}/prices/{n}", "Price")])
+
+@pytest.mark.parametrize(
+    "url, what",
+    [
+        ("/api/goals/{n}", "Goal"),
+        ("/api/portfolios/{n}", "Portfolio"),
+        ("/api/portfolios/{n}/assets", "Portfolio"),
+        ("/api/assets/{n}", "Asset"),
+        ("/api/assets/{n}/prices", "Asset"),
+        ("/api/assets/{asset}/prices/{n}", "Price"),
+    ],
+)
 @pytest.mark.parametrize("n", [2**31, 10**20])
 def test_ids_beyond_the_integer_range_answer_404_not_500(api, seed, url, what, n):
     asset = seed(api)["asset"]

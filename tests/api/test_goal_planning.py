@@ -4,6 +4,7 @@
 calculation; one test runs on the real clock. Months are calendar months; the monthly rate of a yearly
 return r is (1 + r)^(1/12) - 1; contributions are paid at the end of each month (see README).
 """
+
 import datetime as dt
 import json
 
@@ -13,9 +14,20 @@ from financial_dashboard.common import clock
 
 TODAY = dt.date(2026, 1, 1)
 REAL_TODAY = clock.today_utc
-PLAN = ("progress_pct", "remaining", "months_left", "required_monthly", "required_monthly_with_return",
-        "required_share_of_income_pct", "months_to_target", "projected_at_target_date", "projected_pct", "status",
-        "reasons", "current_savings")
+PLAN = (
+    "progress_pct",
+    "remaining",
+    "months_left",
+    "required_monthly",
+    "required_monthly_with_return",
+    "required_share_of_income_pct",
+    "months_to_target",
+    "projected_at_target_date",
+    "projected_pct",
+    "status",
+    "reasons",
+    "current_savings",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +48,12 @@ def every_read(api, body):
     """Create the goal, then read it back by id, in the list and after a PATCH that changes nothing in the
     plan; the plan must be the same in all four. Returns it."""
     made = body_of(api.post("/api/goals", json=body), 201)
-    reads = [made, body_of(api.get(f"/api/goals/{made['id']}")),
-             next(g for g in body_of(api.get("/api/goals"))["items"] if g["id"] == made["id"]),
-             body_of(api.patch(f"/api/goals/{made['id']}", json={"title": "Renamed"}))]
+    reads = [
+        made,
+        body_of(api.get(f"/api/goals/{made['id']}")),
+        next(g for g in body_of(api.get("/api/goals"))["items"] if g["id"] == made["id"]),
+        body_of(api.patch(f"/api/goals/{made['id']}", json={"title": "Renamed"})),
+    ]
     plans = [{key: read[key] for key in PLAN} for read in reads]
     assert plans[1:] == plans[:1] * 3
     return made
@@ -56,17 +71,22 @@ def test_every_read_carries_the_plan_worked_out_by_hand(api):
     assert plan["months_to_target"] == 12  # 9000 / 750
     assert plan["projected_at_target_date"] == 12000
     assert plan["status"] == "on_track"
-    assert plan["reasons"] == {"required_monthly_with_return": "no expected return is set",
-                               "required_share_of_income_pct": "the monthly income is not known"}
+    assert plan["reasons"] == {
+        "required_monthly_with_return": "no expected return is set",
+        "required_share_of_income_pct": "the monthly income is not known",
+    }
 
 
-@pytest.mark.parametrize("monthly, projected, status", [
-    ("1000", 12000, "on_track"),   # 12 × 1000 = 100 % of the target
-    ("950", 11400, "at_risk"),     # 95 %
-    ("900", 10800, "at_risk"),     # exactly 90 %: still at risk
-    ("899.99", 10799.88, "behind"),  # a cent a month short of 90 %
-    ("800", 9600, "behind"),       # 80 %
-])
+@pytest.mark.parametrize(
+    "monthly, projected, status",
+    [
+        ("1000", 12000, "on_track"),  # 12 × 1000 = 100 % of the target
+        ("950", 11400, "at_risk"),  # 95 %
+        ("900", 10800, "at_risk"),  # exactly 90 %: still at risk
+        ("899.99", 10799.88, "behind"),  # a cent a month short of 90 %
+        ("800", 9600, "behind"),  # 80 %
+    ],
+)
 def test_status_follows_the_projection_at_the_target_date(api, monthly, projected, status):
     plan = every_read(api, goal(monthly_contribution=monthly))
 
@@ -86,8 +106,12 @@ def test_savings_at_or_above_the_target_are_achieved_whatever_the_date(api, date
     plan = every_read(api, goal(savings="12000.00", date=date))
 
     assert plan["status"] == "achieved"
-    assert (plan["progress_pct"], plan["remaining"], plan["required_monthly"], plan["months_to_target"]) == \
-        (100, 0, 0, 0)
+    assert (plan["progress_pct"], plan["remaining"], plan["required_monthly"], plan["months_to_target"]) == (
+        100,
+        0,
+        0,
+        0,
+    )
 
 
 def test_a_passed_target_date_short_of_the_target_is_overdue(api):
@@ -171,15 +195,31 @@ def test_the_plan_uses_the_real_date_when_today_is_not_frozen(api, monkeypatch):
 
 # --- a goal funded by a portfolio ---
 
+
 @pytest.fixture
 def fund(api):
     """A portfolio holding 10 units of a fund priced 100 then 123.45: worth 1234.50."""
     portfolio = body_of(api.post("/api/portfolios", json={"name": "Savings"}), 201)["id"]
-    asset = body_of(api.post(f"/api/portfolios/{portfolio}/assets", json={
-        "name": "World fund", "type": "fund", "quantity": "10", "amount_invested": "1000",
-        "purchase_date": "2024-01-02"}), 201)["id"]
-    body_of(api.post(f"/api/assets/{asset}/prices", json=[{"date": "2024-01-02", "price": "100"},
-                                                          {"date": "2024-06-03", "price": "123.45"}]), 201)
+    asset = body_of(
+        api.post(
+            f"/api/portfolios/{portfolio}/assets",
+            json={
+                "name": "World fund",
+                "type": "fund",
+                "quantity": "10",
+                "amount_invested": "1000",
+                "purchase_date": "2024-01-02",
+            },
+        ),
+        201,
+    )["id"]
+    body_of(
+        api.post(
+            f"/api/assets/{asset}/prices",
+            json=[{"date": "2024-01-02", "price": "100"}, {"date": "2024-06-03", "price": "123.45"}],
+        ),
+        201,
+    )
     return {"portfolio": portfolio, "asset": asset}
 
 
@@ -207,14 +247,19 @@ def test_another_users_portfolio_cannot_fund_a_goal(api, other_api, count_rows):
     bobs = body_of(other_api.post("/api/portfolios", json={"name": "Bob's"}), 201)["id"]
     mine = body_of(api.post("/api/goals", json=goal()), 201)
 
-    errors = [body_of(response, 400)["error"] for response in (
-        api.post("/api/goals", json=goal(portfolio_id=bobs)),
-        api.patch(f"/api/goals/{mine['id']}", json={"portfolio_id": bobs}),
-        api.post("/api/goals", json=goal(portfolio_id=bobs + 1000)))]
+    errors = [
+        body_of(response, 400)["error"]
+        for response in (
+            api.post("/api/goals", json=goal(portfolio_id=bobs)),
+            api.patch(f"/api/goals/{mine['id']}", json={"portfolio_id": bobs}),
+            api.post("/api/goals", json=goal(portfolio_id=bobs + 1000)),
+        )
+    ]
 
     # Bob's portfolio is refused in the same words as one that does not exist.
-    assert [e["fields"] for e in errors] == [{"portfolio_id": [f"Portfolio {n} does not exist."]}
-                                             for n in (bobs, bobs, bobs + 1000)]
+    assert [e["fields"] for e in errors] == [
+        {"portfolio_id": [f"Portfolio {n} does not exist."]} for n in (bobs, bobs, bobs + 1000)
+    ]
     assert count_rows("goals") == 1
     assert body_of(api.get(f"/api/goals/{mine['id']}")) == mine
 
@@ -239,13 +284,16 @@ def test_unlinking_by_patch_returns_to_the_goals_own_savings(api, fund):
 
 # --- projection ---
 
+
 def projection(api, goal_id, status=200):
     return body_of(api.get(f"/api/goals/{goal_id}/projection"), status)
 
 
 def test_projection_grows_by_the_monthly_contribution_to_the_target_date(api):
-    made = body_of(api.post("/api/goals", json=goal(target="5000", savings="1000", date="2026-07-01",
-                                                    monthly_contribution="500")), 201)
+    made = body_of(
+        api.post("/api/goals", json=goal(target="5000", savings="1000", date="2026-07-01", monthly_contribution="500")),
+        201,
+    )
 
     body = projection(api, made["id"])
 
@@ -255,8 +303,10 @@ def test_projection_grows_by_the_monthly_contribution_to_the_target_date(api):
 
 
 def test_projection_ends_on_a_target_date_between_two_monthly_points(api):
-    made = body_of(api.post("/api/goals", json=goal(target="5000", savings="1000", date="2026-03-15",
-                                                    monthly_contribution="500")), 201)
+    made = body_of(
+        api.post("/api/goals", json=goal(target="5000", savings="1000", date="2026-03-15", monthly_contribution="500")),
+        201,
+    )
 
     points = projection(api, made["id"])["projected"]
 
@@ -266,8 +316,12 @@ def test_projection_ends_on_a_target_date_between_two_monthly_points(api):
 
 
 def test_projection_with_a_return_compounds_monthly(api):
-    made = body_of(api.post("/api/goals", json=goal(target="20000", savings="10000", date="2027-01-01",
-                                                    expected_annual_return_pct="10")), 201)
+    made = body_of(
+        api.post(
+            "/api/goals", json=goal(target="20000", savings="10000", date="2027-01-01", expected_annual_return_pct="10")
+        ),
+        201,
+    )
 
     points = projection(api, made["id"])["projected"]
 
@@ -277,8 +331,10 @@ def test_projection_with_a_return_compounds_monthly(api):
 
 
 def test_projection_shows_the_balance_after_each_contribution(api):
-    made = body_of(api.post("/api/goals", json=goal(target="5000", savings="1000", date="2026-03-01",
-                                                    monthly_contribution="100")), 201)
+    made = body_of(
+        api.post("/api/goals", json=goal(target="5000", savings="1000", date="2026-03-01", monthly_contribution="100")),
+        201,
+    )
     for amount, date in (("-50", "2025-12-01"), ("200", "2025-11-01")):
         body_of(api.post(f"/api/goals/{made['id']}/contributions", json={"amount": amount, "date": date}), 201)
 

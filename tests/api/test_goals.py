@@ -1,4 +1,5 @@
 """Goals over the API: list, create, read, partial update, delete, pagination and validation."""
+
 import pytest
 
 GOAL = {"title": "Car", "target_amount": "20000.00", "current_savings": "1500.50", "target_date": "2028-12-31"}
@@ -20,13 +21,34 @@ def test_create_answers_201_with_location_and_the_goal(api):
     assert response.status_code == 201, response.json
     goal = response.json
     assert response.headers["Location"].endswith(f"/api/goals/{goal['id']}")
-    assert set(goal) == {"id", "title", "target_amount", "current_savings", "target_date", "created_at",
-                         "monthly_contribution", "expected_annual_return_pct", "portfolio_id",
-                         "progress_pct", "remaining", "months_left", "required_monthly",
-                         "required_monthly_with_return", "required_share_of_income_pct", "months_to_target",
-                         "projected_at_target_date", "projected_pct", "status", "reasons"}
-    assert (goal["title"], str(goal["target_amount"]), str(goal["current_savings"]), goal["target_date"]) == \
-        ("Car", "20000", "1500.5", "2028-12-31")
+    assert set(goal) == {
+        "id",
+        "title",
+        "target_amount",
+        "current_savings",
+        "target_date",
+        "created_at",
+        "monthly_contribution",
+        "expected_annual_return_pct",
+        "portfolio_id",
+        "progress_pct",
+        "remaining",
+        "months_left",
+        "required_monthly",
+        "required_monthly_with_return",
+        "required_share_of_income_pct",
+        "months_to_target",
+        "projected_at_target_date",
+        "projected_pct",
+        "status",
+        "reasons",
+    }
+    assert (goal["title"], str(goal["target_amount"]), str(goal["current_savings"]), goal["target_date"]) == (
+        "Car",
+        "20000",
+        "1500.5",
+        "2028-12-31",
+    )
     assert api.get(response.headers["Location"]).json == goal
 
 
@@ -75,8 +97,16 @@ def test_per_page_may_be_100_but_not_more(api):
     assert "per_page" in assert_error(api.get("/api/goals?per_page=101"), 400)["fields"]
 
 
-@pytest.mark.parametrize("query, field", [("page=0", "page"), ("page=-1", "page"), ("page=abc", "page"),
-                                          ("per_page=0", "per_page"), ("per_page=1.5", "per_page")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page=abc", "page"),
+        ("per_page=0", "per_page"),
+        ("per_page=1.5", "per_page"),
+    ],
+)
 def test_bad_page_parameters_answer_400(api, query, field):
     assert field in assert_error(api.get(f"/api/goals?{query}"), 400)["fields"]
 
@@ -85,26 +115,29 @@ def test_unknown_query_parameters_are_ignored(api):
     assert api.get("/api/goals?_=12345").status_code == 200
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"colour": "red"}, "colour"),
-    ({"user_id": 1}, "user_id"),
-    ({"id": 7}, "id"),
-    ({"title": ""}, "title"),
-    ({"title": "x" * 121}, "title"),
-    ({"title": None}, "title"),
-    ({"target_amount": "-1"}, "target_amount"),
-    ({"target_amount": "0"}, "target_amount"),
-    ({"target_amount": "10.001"}, "target_amount"),
-    ({"target_amount": "lots"}, "target_amount"),
-    ({"target_amount": True}, "target_amount"),
-    ({"target_amount": None}, "target_amount"),
-    ({"current_savings": "-0.01"}, "current_savings"),
-    ({"current_savings": "0.005"}, "current_savings"),
-    ({"target_date": "2023-02-30"}, "target_date"),
-    ({"target_date": "tomorrow"}, "target_date"),
-    ({"target_date": "31/12/2028"}, "target_date"),
-    ({"target_date": 20281231}, "target_date"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"colour": "red"}, "colour"),
+        ({"user_id": 1}, "user_id"),
+        ({"id": 7}, "id"),
+        ({"title": ""}, "title"),
+        ({"title": "x" * 121}, "title"),
+        ({"title": None}, "title"),
+        ({"target_amount": "-1"}, "target_amount"),
+        ({"target_amount": "0"}, "target_amount"),
+        ({"target_amount": "10.001"}, "target_amount"),
+        ({"target_amount": "lots"}, "target_amount"),
+        ({"target_amount": True}, "target_amount"),
+        ({"target_amount": None}, "target_amount"),
+        ({"current_savings": "-0.01"}, "current_savings"),
+        ({"current_savings": "0.005"}, "current_savings"),
+        ({"target_date": "2023-02-30"}, "target_date"),
+        ({"target_date": "tomorrow"}, "target_date"),
+        ({"target_date": "31/12/2028"}, "target_date"),
+        ({"target_date": 20281231}, "target_date"),
+    ],
+)
 def test_create_rejects_invalid_fields_with_400_and_writes_nothing(api, count_rows, change, field):
     error = assert_error(api.post("/api/goals", json={**GOAL, **change}), 400)
 
@@ -129,8 +162,16 @@ def test_patch_changes_only_the_fields_sent(api):
     response = api.patch(f"/api/goals/{goal['id']}", json={"current_savings": "2000"})
 
     assert response.status_code == 200, response.json
-    stored = ("id", "title", "target_amount", "target_date", "created_at", "monthly_contribution",
-              "expected_annual_return_pct", "portfolio_id")
+    stored = (
+        "id",
+        "title",
+        "target_amount",
+        "target_date",
+        "created_at",
+        "monthly_contribution",
+        "expected_annual_return_pct",
+        "portfolio_id",
+    )
     assert {k: response.json[k] for k in stored} == {k: goal[k] for k in stored}
     assert response.json["current_savings"] == 2000
     # The plan follows the new savings: 2000 of 20000 is 10 %.
@@ -144,13 +185,25 @@ def test_patch_can_change_every_editable_field(api):
 
     body = api.patch(f"/api/goals/{goal['id']}", json=change).json
 
-    assert (body["title"], str(body["target_amount"]), body["current_savings"], body["target_date"]) == \
-        ("Boat", "999.99", 0, "2031-01-01")
+    assert (body["title"], str(body["target_amount"]), body["current_savings"], body["target_date"]) == (
+        "Boat",
+        "999.99",
+        0,
+        "2031-01-01",
+    )
 
 
-@pytest.mark.parametrize("change", [{"target_amount": "-5"}, {"target_date": "2023-02-30"}, {"title": None},
-                                    {"current_savings": None}, {"created_at": "2020-01-01T00:00:00Z"},
-                                    {"title": "Boat", "oops": 1}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"target_amount": "-5"},
+        {"target_date": "2023-02-30"},
+        {"title": None},
+        {"current_savings": None},
+        {"created_at": "2020-01-01T00:00:00Z"},
+        {"title": "Boat", "oops": 1},
+    ],
+)
 def test_patch_rejects_invalid_fields_and_changes_nothing(api, change):
     goal = api.post("/api/goals", json=GOAL).json
 

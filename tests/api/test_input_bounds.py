@@ -1,5 +1,6 @@
 """Inputs the schemas once accepted but the app could not live with: each used to cause a 500 (at once
 or on every later read), a runaway answer or a worker held for seconds. Now each is a 400, or works."""
+
 import datetime as dt
 import time
 
@@ -18,8 +19,10 @@ def portfolio(api):
 
 
 def test_a_goal_date_centuries_ahead_is_refused_and_reads_keep_working(api):
-    response = api.post("/api/goals", json={"title": "g", "target_amount": 1000, "target_date": "9999-12-31",
-                                            "expected_annual_return_pct": 10})
+    response = api.post(
+        "/api/goals",
+        json={"title": "g", "target_amount": 1000, "target_date": "9999-12-31", "expected_annual_return_pct": 10},
+    )
     assert response.status_code == 400, response.json
     assert "target_date" in response.json["error"]["fields"]
     assert api.get("/api/goals").status_code == 200
@@ -28,15 +31,26 @@ def test_a_goal_date_centuries_ahead_is_refused_and_reads_keep_working(api):
 
 def test_a_goal_a_lifetime_ahead_with_growth_still_plans(api, today):
     far = today.replace(year=today.year + 60, day=1)
-    goal = create(api, "/api/goals", {"title": "g", "target_amount": 1000, "target_date": far.isoformat(),
-                                      "expected_annual_return_pct": 10, "monthly_contribution": 10})
+    goal = create(
+        api,
+        "/api/goals",
+        {
+            "title": "g",
+            "target_amount": 1000,
+            "target_date": far.isoformat(),
+            "expected_annual_return_pct": 10,
+            "monthly_contribution": 10,
+        },
+    )
     assert api.get(f"/api/goals/{goal}").json["status"] == "on_track"
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31"])
 def test_a_purchase_before_1900_is_refused(api, portfolio, day):
-    response = api.post(f"/api/portfolios/{portfolio}/assets", json={
-        "name": "Old", "type": "stock", "amount_invested": 10, "purchase_date": day})
+    response = api.post(
+        f"/api/portfolios/{portfolio}/assets",
+        json={"name": "Old", "type": "stock", "amount_invested": 10, "purchase_date": day},
+    )
     assert response.status_code == 400
     assert "purchase_date" in response.json["error"]["fields"]
     assert api.get("/api/dashboard").status_code == 200
@@ -50,8 +64,11 @@ def test_a_performance_period_beyond_today_or_before_1900_is_refused(api, portfo
 
 
 def test_savings_may_not_outgrow_the_column(api, count_rows):
-    goal = create(api, "/api/goals", {"title": "g", "target_amount": 1000, "current_savings": "999999999999",
-                                      "target_date": "2030-01-01"})
+    goal = create(
+        api,
+        "/api/goals",
+        {"title": "g", "target_amount": 1000, "current_savings": "999999999999", "target_date": "2030-01-01"},
+    )
     response = api.post(f"/api/goals/{goal}/contributions", json={"amount": "999999999999", "date": "2026-01-01"})
 
     assert response.status_code == 400, response.json
@@ -61,8 +78,11 @@ def test_savings_may_not_outgrow_the_column(api, count_rows):
 
 
 def test_a_long_price_list_with_a_duplicate_is_refused_quickly(api, portfolio):
-    asset = create(api, f"/api/portfolios/{portfolio}/assets", {
-        "name": "A", "type": "stock", "amount_invested": 10, "purchase_date": "2000-01-03"})
+    asset = create(
+        api,
+        f"/api/portfolios/{portfolio}/assets",
+        {"name": "A", "type": "stock", "amount_invested": 10, "purchase_date": "2000-01-03"},
+    )
     start = dt.date(1950, 1, 1)
     rows = [{"date": (start + dt.timedelta(days=i)).isoformat(), "price": "1"} for i in range(20000)]
     rows.append(rows[0])

@@ -3,6 +3,7 @@
 The expected figures come from the sample closes read through the API (``/api/stock/...`` and the synced
 ``/api/assets/<id>/prices``) and the definitions in the README, never from the code under test.
 """
+
 import datetime as dt
 import json
 import math
@@ -100,12 +101,17 @@ def aapl(api):
     assets = []
     for bought in BUYS:
         cost = f"{UNITS * closes[bought]:.2f}"
-        asset = add_asset(api, portfolio, symbol="AAPL", quantity=str(UNITS), amount_invested=cost,
-                          purchase_date=bought)
+        asset = add_asset(
+            api, portfolio, symbol="AAPL", quantity=str(UNITS), amount_invested=cost, purchase_date=bought
+        )
         sync(api, asset)
         assets.append(asset)
-    return {"portfolio": portfolio, "assets": assets, "closes": closes,
-            "costs": [round(UNITS * closes[b], 2) for b in BUYS]}
+    return {
+        "portfolio": portfolio,
+        "assets": assets,
+        "closes": closes,
+        "costs": [round(UNITS * closes[b], 2) for b in BUYS],
+    }
 
 
 def test_done_when_value_and_three_returns_differ_as_their_definitions_predict(api, aapl):
@@ -128,7 +134,7 @@ def test_done_when_value_and_three_returns_differ_as_their_definitions_predict(a
     twr = closes[END] / closes[BUYS[0]] - 1
     assert body["twr_pct"] == pytest.approx(twr * 100, abs=0.005)
     assert body["twr_annualized_pct"] == pytest.approx(((1 + twr) ** (365 / body["days"]) - 1) * 100, abs=0.005)
-    irr = xirr_by_bisection([(day(b), -c) for b, c in zip(BUYS, costs)] + [(day(END), value)])
+    irr = xirr_by_bisection([(day(b), -c) for b, c in zip(BUYS, costs, strict=False)] + [(day(END), value)])
     assert body["irr_pct"] == pytest.approx(irr * 100, abs=0.005)
     assert body["irr_period_pct"] == pytest.approx(((1 + irr) ** (body["days"] / 365) - 1) * 100, abs=0.01)
     # The definitions at work: the money added after the rise earned less than the first purchase,
@@ -161,8 +167,9 @@ def test_series_holds_value_and_invested_capital_every_calendar_day(api, aapl):
 
     assert [set(point) for point in series[:1]] == [{"date", "value", "invested"}]
     assert len(series) == (day(END) - day(BUYS[0])).days + 1
-    assert [p["date"] for p in series] == [(day(BUYS[0]) + dt.timedelta(days=i)).isoformat()
-                                           for i in range(len(series))]
+    assert [p["date"] for p in series] == [
+        (day(BUYS[0]) + dt.timedelta(days=i)).isoformat() for i in range(len(series))
+    ]
     points = {p["date"]: p for p in series}
     assert points[BUYS[0]] == {"date": BUYS[0], "value": costs[0], "invested": costs[0]}
     assert points[BUYS[1]]["invested"] == pytest.approx(costs[0] + costs[1], abs=0.005)
@@ -219,8 +226,9 @@ def test_from_after_to_answers_400(api, aapl):
     assert error["code"] == 400 and "to" in error["fields"]
 
 
-@pytest.mark.parametrize("query, field", [("?from=2012-13-01", "from"), ("?to=soon", "to"),
-                                          ("?benchmark=S%20P", "benchmark")])
+@pytest.mark.parametrize(
+    "query, field", [("?from=2012-13-01", "from"), ("?to=soon", "to"), ("?benchmark=S%20P", "benchmark")]
+)
 def test_invalid_query_parameters_answer_400(api, aapl, query, field):
     assert field in performance(api, aapl["portfolio"], query, status=400)["error"]["fields"]
 
@@ -250,13 +258,13 @@ def beta_alpha_by_hand(series, closes):
         return closes[max(d for d in known if d <= day)]
 
     portfolio, benchmark = [], []
-    for earlier, later in zip(series, series[1:]):
+    for earlier, later in zip(series, series[1:], strict=False):
         flow = later["invested"] - earlier["invested"]
         portfolio.append((later["value"] - flow) / earlier["value"] - 1)
         benchmark.append(close_on(later["date"]) / close_on(earlier["date"]) - 1)
     n = len(portfolio)
     mean_p, mean_b = sum(portfolio) / n, sum(benchmark) / n
-    covariance = sum((p - mean_p) * (b - mean_b) for p, b in zip(portfolio, benchmark)) / (n - 1)
+    covariance = sum((p - mean_p) * (b - mean_b) for p, b in zip(portfolio, benchmark, strict=False)) / (n - 1)
     variance = sum((b - mean_b) ** 2 for b in benchmark) / (n - 1)
     beta = covariance / variance
     return beta, (mean_p - beta * mean_b) * 365
@@ -278,8 +286,9 @@ def test_an_unknown_benchmark_answers_404(api, aapl):
 
 def test_a_portfolio_without_prices_is_carried_at_cost_with_reasons_instead_of_zeros(api):
     portfolio = created(api.post("/api/portfolios", json={"name": "Unpriced"}))["id"]
-    asset = add_asset(api, portfolio, name="House fund", type="fund", amount_invested="1000.00",
-                      purchase_date="2024-01-02")
+    asset = add_asset(
+        api, portfolio, name="House fund", type="fund", amount_invested="1000.00", purchase_date="2024-01-02"
+    )
 
     body = performance(api, portfolio)
 
@@ -294,14 +303,20 @@ def test_allocation_by_asset_and_by_type_sums_to_100_percent(api):
     aapl_close, msft_close = sample_closes(api, "AAPL")[END], sample_closes(api, "MSFT")[END]
     portfolio = created(api.post("/api/portfolios", json={"name": "Mixed"}))["id"]
     apple = add_asset(api, portfolio, symbol="AAPL", quantity="10", amount_invested="4000", purchase_date="2013-01-02")
-    microsoft = add_asset(api, portfolio, symbol="MSFT", quantity="100", amount_invested="2700",
-                          purchase_date="2013-01-02")
-    fund = add_asset(api, portfolio, name="Bond fund", type="fund", quantity="50", amount_invested="1000",
-                     purchase_date="2013-01-02")
+    microsoft = add_asset(
+        api, portfolio, symbol="MSFT", quantity="100", amount_invested="2700", purchase_date="2013-01-02"
+    )
+    fund = add_asset(
+        api, portfolio, name="Bond fund", type="fund", quantity="50", amount_invested="1000", purchase_date="2013-01-02"
+    )
     for asset in (apple, microsoft):
         sync(api, asset)
-    created(api.post(f"/api/assets/{fund}/prices", json=[{"date": "2013-01-02", "price": "20"},
-                                                          {"date": "2013-02-28", "price": "20"}]))
+    created(
+        api.post(
+            f"/api/assets/{fund}/prices",
+            json=[{"date": "2013-01-02", "price": "20"}, {"date": "2013-02-28", "price": "20"}],
+        )
+    )
     values = {apple: 10 * aapl_close, microsoft: 100 * msft_close, fund: 50 * 20.0}
     total = sum(values.values())  # 4304.70 + 2795.00 + 1000.00
 
@@ -333,8 +348,9 @@ def test_anonymous_requests_answer_401(anon, aapl):
 
 def test_prices_entered_out_of_order_are_valued_by_date(api):
     portfolio = created(api.post("/api/portfolios", json={"name": "Manual"}))["id"]
-    asset = add_asset(api, portfolio, name="Fund", type="fund", quantity="2", amount_invested="200",
-                      purchase_date="2024-01-01")
+    asset = add_asset(
+        api, portfolio, name="Fund", type="fund", quantity="2", amount_invested="200", purchase_date="2024-01-01"
+    )
     for day, price in (("2024-01-05", "130"), ("2024-01-01", "100"), ("2024-01-03", "90.5")):
         created(api.post(f"/api/assets/{asset}/prices", json={"date": day, "price": price}))
 
@@ -346,13 +362,15 @@ def test_prices_entered_out_of_order_are_valued_by_date(api):
 
 # --- split adjustment ---
 
+
 def test_a_quantity_bought_before_a_sample_split_is_valued_with_the_split_units(api):
     # The bundled AAPL closes are adjusted for the 2-for-1 split of 2005-02-28: 10 shares bought
     # in 2004 are 20 of today's shares.
     closes = sample_closes(api, "AAPL")
     portfolio = created(api.post("/api/portfolios", json={"name": "Old"}))["id"]
-    asset = add_asset(api, portfolio, symbol="AAPL", quantity="10", amount_invested="280.00",
-                      purchase_date="2004-06-01")
+    asset = add_asset(
+        api, portfolio, symbol="AAPL", quantity="10", amount_invested="280.00", purchase_date="2004-06-01"
+    )
     sync(api, asset)
 
     body = performance(api, portfolio, f"?to={END}")
@@ -368,8 +386,10 @@ class SplitProvider(FakeProvider):
         self.split_history = splits
 
     def splits(self, symbol):
-        return pd.Series([ratio for _, ratio in self.split_history],
-                         index=pd.DatetimeIndex([pd.Timestamp(d, tz="UTC") for d, _ in self.split_history]))
+        return pd.Series(
+            [ratio for _, ratio in self.split_history],
+            index=pd.DatetimeIndex([pd.Timestamp(d, tz="UTC") for d, _ in self.split_history]),
+        )
 
 
 @pytest.fixture
@@ -388,11 +408,14 @@ def split_source(app, monkeypatch):
 def test_a_4_for_1_split_after_the_purchase_multiplies_the_units_by_4(api, split_source, split_on, value):
     split_source((split_on, 4.0))
     portfolio = created(api.post("/api/portfolios", json={"name": "Split"}))["id"]
-    asset = add_asset(api, portfolio, symbol="AAPL", quantity="10", amount_invested="4000",
-                      purchase_date="2012-01-03")
+    asset = add_asset(api, portfolio, symbol="AAPL", quantity="10", amount_invested="4000", purchase_date="2012-01-03")
     # Provider-style prices: everything before the split divided by 4 (400 then, 110 now).
-    created(api.post(f"/api/assets/{asset}/prices", json=[{"date": "2012-01-03", "price": "100"},
-                                                           {"date": "2013-01-02", "price": "110"}]))
+    created(
+        api.post(
+            f"/api/assets/{asset}/prices",
+            json=[{"date": "2012-01-03", "price": "100"}, {"date": "2013-01-02", "price": "110"}],
+        )
+    )
 
     body = performance(api, portfolio, "?to=2013-01-02")
     summary = strict_json(api.get("/api/portfolios/summary"))
@@ -405,8 +428,12 @@ def test_an_amount_without_quantity_is_not_split_adjusted(api, split_source):
     split_source(("2012-06-01", 4.0))
     portfolio = created(api.post("/api/portfolios", json={"name": "Split"}))["id"]
     asset = add_asset(api, portfolio, symbol="AAPL", amount_invested="4000", purchase_date="2012-01-03")
-    created(api.post(f"/api/assets/{asset}/prices", json=[{"date": "2012-01-03", "price": "100"},
-                                                           {"date": "2013-01-02", "price": "110"}]))
+    created(
+        api.post(
+            f"/api/assets/{asset}/prices",
+            json=[{"date": "2012-01-03", "price": "100"}, {"date": "2013-01-02", "price": "110"}],
+        )
+    )
 
     # 4000 / 100 (the adjusted purchase price) = 40 units, already in today's shares.
     assert performance(api, portfolio, "?to=2013-01-02")["value"] == 4400
@@ -414,15 +441,24 @@ def test_an_amount_without_quantity_is_not_split_adjusted(api, split_source):
 
 # --- SQL statements do not grow with the number of assets ---
 
+
 def portfolio_of(api, name, count):
     portfolio = created(api.post("/api/portfolios", json={"name": name}))["id"]
     for i in range(count):
         symbol = ("AAPL", "MSFT", "IBM", "GOOG")[i % 4]
-        asset = add_asset(api, portfolio, symbol=symbol, quantity="3", amount_invested="300",
-                          purchase_date="2013-01-02")
-        created(api.post(f"/api/assets/{asset}/prices", json=[
-            {"date": "2013-01-02", "price": "100"}, {"date": "2013-01-03", "price": f"{101 + i}"},
-            {"date": "2013-01-04", "price": f"{99 + i}"}]))
+        asset = add_asset(
+            api, portfolio, symbol=symbol, quantity="3", amount_invested="300", purchase_date="2013-01-02"
+        )
+        created(
+            api.post(
+                f"/api/assets/{asset}/prices",
+                json=[
+                    {"date": "2013-01-02", "price": "100"},
+                    {"date": "2013-01-03", "price": f"{101 + i}"},
+                    {"date": "2013-01-04", "price": f"{99 + i}"},
+                ],
+            )
+        )
     return portfolio
 
 
@@ -482,8 +518,15 @@ def test_no_figure_is_ever_nan_or_infinite(api, aapl):
 
 # --- long histories: a thinned series for charts, figures from every day ---
 
-CENTURY_PRICES = [("1900-01-02", "10"), ("1929-09-03", "80"), ("1932-07-08", "8"), ("1950-06-01", "50"),
-                  ("2000-03-10", "400"), ("2020-03-23", "150"), ("2024-01-02", "300")]
+CENTURY_PRICES = [
+    ("1900-01-02", "10"),
+    ("1929-09-03", "80"),
+    ("1932-07-08", "8"),
+    ("1950-06-01", "50"),
+    ("2000-03-10", "400"),
+    ("2020-03-23", "150"),
+    ("2024-01-02", "300"),
+]
 
 
 @pytest.fixture
@@ -491,10 +534,15 @@ def century(api):
     """20 holdings bought on 1900-01-02, each with prices spread over 124 years (a crash and a peak)."""
     portfolio = created(api.post("/api/portfolios", json={"name": "Since 1900"}))["id"]
     for i in range(20):
-        asset = add_asset(api, portfolio, name=f"Old {i}", quantity="10", amount_invested="100",
-                          purchase_date="1900-01-02")
-        created(api.post(f"/api/assets/{asset}/prices",
-                         json=[{"date": d, "price": f"{float(p) * (1 + i / 100):.2f}"} for d, p in CENTURY_PRICES]))
+        asset = add_asset(
+            api, portfolio, name=f"Old {i}", quantity="10", amount_invested="100", purchase_date="1900-01-02"
+        )
+        created(
+            api.post(
+                f"/api/assets/{asset}/prices",
+                json=[{"date": d, "price": f"{float(p) * (1 + i / 100):.2f}"} for d, p in CENTURY_PRICES],
+            )
+        )
     return portfolio
 
 
@@ -527,14 +575,18 @@ def test_a_purchase_in_1900_gives_a_bounded_series_and_the_figures_of_every_day(
     kept = [point["date"] for point in thinned["series"]]
     assert kept == sorted(kept) and (kept[0], kept[-1]) == (full["series"][0]["date"], full["series"][-1]["date"])
     values = [point["value"] for point in full["series"]]
-    assert max(values) in [p["value"] for p in thinned["series"]] and min(values) in [p["value"] for p in thinned["series"]]
+    assert max(values) in [p["value"] for p in thinned["series"]] and min(values) in [
+        p["value"] for p in thinned["series"]
+    ]
     # Besides the first day and the extremes: the last day of each month, once.
     regular = [day(d) for d in kept[1:] if days[d]["value"] not in (max(values), min(values))]
     assert len({(d.year, d.month) for d in regular}) == len(regular)
     assert all((d + dt.timedelta(days=1)).day == 1 for d in regular[:-1])
 
 
-@pytest.mark.parametrize("query, step", [("?from=2019-01-01&to=2024-01-02", "1d"), ("?from=1990-01-01&to=2024-01-02", "1w")])
+@pytest.mark.parametrize(
+    "query, step", [("?from=2019-01-01&to=2024-01-02", "1d"), ("?from=1990-01-01&to=2024-01-02", "1w")]
+)
 def test_up_to_2000_days_stay_daily_and_longer_spans_are_weekly_first(api, century, query, step):
     body = performance(api, century, query)
 

@@ -1,4 +1,5 @@
 """Portfolios over the API: CRUD, names unique per user, and deletion cascading to assets and prices."""
+
 import pytest
 
 
@@ -38,9 +39,17 @@ def test_list_pages_oldest_first(api):
     assert_error(api.get("/api/portfolios?per_page=500"), 400)
 
 
-@pytest.mark.parametrize("body, field", [({}, "name"), ({"name": ""}, "name"), ({"name": "   "}, "name"),
-                                         ({"name": "x" * 121}, "name"), ({"name": 5}, "name"),
-                                         ({"name": "P", "currency": "EUR"}, "currency")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 121}, "name"),
+        ({"name": 5}, "name"),
+        ({"name": "P", "currency": "EUR"}, "currency"),
+    ],
+)
 def test_create_rejects_invalid_fields(api, count_rows, body, field):
     assert field in assert_error(api.post("/api/portfolios", json=body), 400)["fields"]
     assert count_rows("portfolios") == 0

@@ -1,4 +1,5 @@
 """POST /api/assets/<id>/prices/sync: daily closes from the market-data service into the price history."""
+
 import json
 
 import pandas as pd
@@ -41,8 +42,15 @@ def body_of(response, status):
 
 def new_asset(api, **fields):
     portfolio = body_of(api.post("/api/portfolios", json={"name": "Main"}), 201)["id"]
-    asset = {"name": "Apple", "type": "stock", "symbol": "AAPL", "quantity": "10", "amount_invested": "2140.10",
-             "purchase_date": BOUGHT, **fields}
+    asset = {
+        "name": "Apple",
+        "type": "stock",
+        "symbol": "AAPL",
+        "quantity": "10",
+        "amount_invested": "2140.10",
+        "purchase_date": BOUGHT,
+        **fields,
+    }
     return body_of(api.post(f"/api/portfolios/{portfolio}/assets", json=asset), 201)["id"]
 
 
@@ -69,11 +77,24 @@ def test_sync_fills_the_history_from_the_purchase_date_with_the_sample_closes(ap
 
     result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
 
-    assert result == {"asset_id": asset, "symbol": "AAPL", "source": "sample", "stale": False, "sample": True,
-                      "created": len(closes), "updated": 0, "unchanged": 0, "kept_manual": 0,
-                      "kept_manual_dates": [], "currency": "USD", "currency_changed": True,
-                      "previous_currency": None, "from": BOUGHT,
-                      "to": LAST_SAMPLE_DAY, "as_of": f"{LAST_SAMPLE_DAY}T00:00:00Z"}
+    assert result == {
+        "asset_id": asset,
+        "symbol": "AAPL",
+        "source": "sample",
+        "stale": False,
+        "sample": True,
+        "created": len(closes),
+        "updated": 0,
+        "unchanged": 0,
+        "kept_manual": 0,
+        "kept_manual_dates": [],
+        "currency": "USD",
+        "currency_changed": True,
+        "previous_currency": None,
+        "from": BOUGHT,
+        "to": LAST_SAMPLE_DAY,
+        "as_of": f"{LAST_SAMPLE_DAY}T00:00:00Z",
+    }
     assert stored_prices(api, asset) == closes
     assert count_rows("price_history") == len(closes)
 
@@ -92,16 +113,22 @@ def test_a_second_sync_adds_nothing_and_reports_every_row_unchanged(api, count_r
 def test_sync_keeps_a_typed_price_says_so_and_keeps_prices_outside_the_range(api, count_rows):
     asset = new_asset(api, purchase_date="2013-02-01")
     closes = sample_closes_from(api, "AAPL", "2013-02-01")
-    body_of(api.post(f"/api/assets/{asset}/prices", json=[
-        {"date": "2013-02-01", "price": "1"}, {"date": "2013-01-15", "price": "2"}]), 201)
+    body_of(
+        api.post(
+            f"/api/assets/{asset}/prices",
+            json=[{"date": "2013-02-01", "price": "1"}, {"date": "2013-01-15", "price": "2"}],
+        ),
+        201,
+    )
 
     result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
 
     assert (result["created"], result["updated"], result["unchanged"]) == (len(closes) - 1, 0, 0)
     assert (result["kept_manual"], result["kept_manual_dates"]) == (1, ["2013-02-01"])
     assert stored_prices(api, asset) == {**closes, "2013-01-15": 2, "2013-02-01": 1}
-    sources = {p["date"]: p["source"] for p in body_of(api.get(f"/api/assets/{asset}/prices?per_page=100"),
-                                                       200)["items"]}
+    sources = {
+        p["date"]: p["source"] for p in body_of(api.get(f"/api/assets/{asset}/prices?per_page=100"), 200)["items"]
+    }
     assert (sources["2013-02-01"], sources["2013-02-04"]) == ("manual", "sample")
 
 
@@ -178,8 +205,7 @@ def test_anonymous_sync_answers_401(anon, api):
 def frame(closes):
     index = pd.DatetimeIndex([pd.Timestamp(d, tz="UTC") for d in closes])
     values = list(closes.values())
-    return pd.DataFrame({"open": values, "high": values, "low": values, "close": values, "volume": 1.0},
-                        index=index)
+    return pd.DataFrame({"open": values, "high": values, "low": values, "close": values, "volume": 1.0}, index=index)
 
 
 def test_live_sync_reads_the_provider_and_says_it_is_not_sample(api, live):
@@ -245,8 +271,11 @@ def test_a_long_exchange_source_is_stored_whole_and_the_pair_sets_the_asset_curr
     monkeypatch.setitem(app.config, "MARKET_DATA_SOURCE", "live")
     bars = frame({"2010-01-04": 100.0, "2010-01-05": 101.5})
     bars.attrs["currency"] = "USDC"
-    monkeypatch.setitem(app.extensions.setdefault("market_providers", {}), "ccxt",
-                        FakeProvider({"BTC/USDC": bars}, source_id="ccxt:coinbaseinternational"))
+    monkeypatch.setitem(
+        app.extensions.setdefault("market_providers", {}),
+        "ccxt",
+        FakeProvider({"BTC/USDC": bars}, source_id="ccxt:coinbaseinternational"),
+    )
     asset = new_asset(api, name="Bitcoin", type="crypto", symbol="BTC/USDC")
 
     result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)

@@ -1,6 +1,7 @@
 """Races replayed deterministically through the test client, on SQLite and PostgreSQL: a row deleted by
 another request between the moment a request reads it and the moment it writes (or answers) is a 404,
 never a 500, and nothing is half-written. tests/deploy/test_concurrency.py runs the real thing."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -62,12 +63,12 @@ def test_a_goal_deleted_after_its_change_but_before_the_answer_answers_404(api, 
     assert error_of(api.patch(f"/api/goals/{ids['goal']}", json={"title": "Renamed"}), 404)["code"] == 404
 
 
-def test_a_contribution_to_a_goal_deleted_meanwhile_answers_404_and_stores_nothing(api, ids, monkeypatch,
-                                                                                    count_rows):
+def test_a_contribution_to_a_goal_deleted_meanwhile_answers_404_and_stores_nothing(api, ids, monkeypatch, count_rows):
     deleting_after(monkeypatch, goals_api.services, "get_goal", "goals")
 
-    error = error_of(api.post(f"/api/goals/{ids['goal']}/contributions",
-                              json={"amount": "5", "date": "2025-01-15"}), 404)
+    error = error_of(
+        api.post(f"/api/goals/{ids['goal']}/contributions", json={"amount": "5", "date": "2025-01-15"}), 404
+    )
 
     assert error["description"] == f"Goal {ids['goal']} does not exist."
     assert count_rows("goal_contributions") == 0
@@ -85,10 +86,13 @@ def test_undoing_a_contribution_undone_meanwhile_answers_404_and_moves_nothing(a
     assert str(api.get(f"/api/goals/{goal}").json["current_savings"]) == "1239.56"  # 1234.56 + 5, once
 
 
-@pytest.mark.parametrize("method, suffix, body", [
-    ("patch", "", {"price": "9"}),
-    ("delete", "", None),
-])
+@pytest.mark.parametrize(
+    "method, suffix, body",
+    [
+        ("patch", "", {"price": "9"}),
+        ("delete", "", None),
+    ],
+)
 def test_a_price_deleted_meanwhile_answers_404(api, ids, monkeypatch, count_rows, method, suffix, body):
     from financial_dashboard.prices import api as prices_api
 
@@ -101,14 +105,16 @@ def test_a_price_deleted_meanwhile_answers_404(api, ids, monkeypatch, count_rows
     assert count_rows("price_history") == 2
 
 
-@pytest.mark.parametrize("request_", [
-    ("post", "/prices", [{"date": "2024-02-01", "price": "1"}]),
-    ("post", "/prices/sync", None),
-    ("patch", "", {"name": "Renamed"}),
-    ("delete", "", None),
-])
-def test_writes_to_an_asset_deleted_meanwhile_answer_404_and_store_nothing(api, ids, monkeypatch, count_rows,
-                                                                           request_):
+@pytest.mark.parametrize(
+    "request_",
+    [
+        ("post", "/prices", [{"date": "2024-02-01", "price": "1"}]),
+        ("post", "/prices/sync", None),
+        ("patch", "", {"name": "Renamed"}),
+        ("delete", "", None),
+    ],
+)
+def test_writes_to_an_asset_deleted_meanwhile_answer_404_and_store_nothing(api, ids, monkeypatch, count_rows, request_):
     from financial_dashboard.prices import api as prices_api
 
     for module in (assets_api.services, prices_api):
@@ -121,13 +127,17 @@ def test_writes_to_an_asset_deleted_meanwhile_answer_404_and_store_nothing(api, 
     assert (count_rows("assets"), count_rows("price_history")) == (0, 0)
 
 
-@pytest.mark.parametrize("request_", [
-    ("post", "/assets", {"name": "New", "type": "etf", "amount_invested": "1", "purchase_date": "2024-01-02"}),
-    ("patch", "", {"name": "Renamed"}),
-    ("delete", "", None),
-])
-def test_writes_to_a_portfolio_deleted_meanwhile_answer_404_and_store_nothing(api, ids, monkeypatch, count_rows,
-                                                                              request_):
+@pytest.mark.parametrize(
+    "request_",
+    [
+        ("post", "/assets", {"name": "New", "type": "etf", "amount_invested": "1", "purchase_date": "2024-01-02"}),
+        ("patch", "", {"name": "Renamed"}),
+        ("delete", "", None),
+    ],
+)
+def test_writes_to_a_portfolio_deleted_meanwhile_answer_404_and_store_nothing(
+    api, ids, monkeypatch, count_rows, request_
+):
     for module in (portfolios_api.services, assets_api):
         deleting_after(monkeypatch, module, "get_portfolio", "portfolios")
     method, suffix, body = request_
@@ -140,8 +150,10 @@ def test_writes_to_a_portfolio_deleted_meanwhile_answer_404_and_store_nothing(ap
 
 def test_linking_a_goal_to_a_portfolio_deleted_after_the_check_is_refused(api, ids, monkeypatch, database_url):
     if not database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL: the check locks the portfolio, so the deletion waits for this request "
-                    "(tests/deploy/test_concurrency.py); SQLite has no row locks, so its foreign key decides")
+        pytest.skip(
+            "PostgreSQL: the check locks the portfolio, so the deletion waits for this request "
+            "(tests/deploy/test_concurrency.py); SQLite has no row locks, so its foreign key decides"
+        )
     from financial_dashboard.portfolios import services as portfolio_services
 
     real = portfolio_services.check_portfolio_id
@@ -161,8 +173,12 @@ def test_linking_a_goal_to_a_portfolio_deleted_after_the_check_is_refused(api, i
 
 
 def test_deleting_twice_answers_404_the_second_time(api, ids):
-    urls = [f"/api/assets/{ids['asset']}/prices/{ids['price']}", f"/api/goals/{ids['goal']}",
-            f"/api/assets/{ids['asset']}", f"/api/portfolios/{ids['portfolio']}"]
+    urls = [
+        f"/api/assets/{ids['asset']}/prices/{ids['price']}",
+        f"/api/goals/{ids['goal']}",
+        f"/api/assets/{ids['asset']}",
+        f"/api/portfolios/{ids['portfolio']}",
+    ]
     for url in urls:
         assert api.delete(url).status_code == 204
         error_of(api.delete(url), 404)

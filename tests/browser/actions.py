@@ -1,4 +1,5 @@
 """What a user does in the browser, as small steps shared by the browser tests."""
+
 from playwright.sync_api import Page, expect
 
 PASSWORD = "correct horse battery"
@@ -46,15 +47,16 @@ def go_to(page: Page, menu_entry: str):
 
 def wait_for_charts(page: Page):
     """Every chart on the page drawn by plotly.js (app.js sets data-ready once Plotly.newPlot resolves)."""
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.chart')].every(c => c.dataset.ready === 'true')")
+    page.wait_for_function("() => [...document.querySelectorAll('.chart')].every(c => c.dataset.ready === 'true')")
 
 
 def traces(page: Page, chart_id: str) -> list[dict]:
     """The traces plotly.js drew in ``chart_id``: type, name, axis and number of points."""
-    return page.evaluate("""id => document.getElementById(id).data.map(t => ({
+    return page.evaluate(
+        """id => document.getElementById(id).data.map(t => ({
         type: t.type || 'scatter', name: t.name, yaxis: t.yaxis || 'y', points: (t.x || t.values || []).length}))""",
-                         chart_id)
+        chart_id,
+    )
 
 
 def progress(page: Page, within: str = "#goal-progress") -> int:

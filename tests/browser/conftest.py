@@ -6,6 +6,7 @@ Every page blocks requests to any host but the app and records them in ``externa
 failed test leaves a screenshot of each of its pages in tests/artifacts/.
 Every test in this folder is marked ``browser``: ``-m 'not browser'`` leaves them out of a quick run.
 """
+
 import dataclasses
 import os
 import re
@@ -23,8 +24,14 @@ from financial_dashboard.extensions import db
 from .actions import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 REPORTS = pytest.StashKey[dict]()
 
@@ -75,12 +82,22 @@ class LiveServer:
 
         with self.app.app_context():
             user = auth.find_user_by_email(email)
-            goal = goals.create_goal(user, GoalSchema().load(
-                {"title": "Boat", "target_amount": "5000", "target_date": "2031-06-30"}))
+            goal = goals.create_goal(
+                user, GoalSchema().load({"title": "Boat", "target_amount": "5000", "target_date": "2031-06-30"})
+            )
             portfolio = portfolios.create_portfolio(user, PortfolioSchema().load({"name": "Savings"}))
-            asset = assets.create_asset(portfolio, AssetSchema().load(
-                {"name": "Microsoft", "type": "stock", "symbol": "MSFT", "amount_invested": "800",
-                 "purchase_date": "2012-01-03"}))
+            asset = assets.create_asset(
+                portfolio,
+                AssetSchema().load(
+                    {
+                        "name": "Microsoft",
+                        "type": "stock",
+                        "symbol": "MSFT",
+                        "amount_invested": "800",
+                        "purchase_date": "2012-01-03",
+                    }
+                ),
+            )
             return {"goal": goal.id, "portfolio": portfolio.id, "asset": asset.id}
 
     def count(self, model, **filters):
@@ -98,8 +115,15 @@ def live_server(tmp_path_factory):
     from werkzeug.serving import make_server
 
     database = tmp_path_factory.mktemp("browser") / "browser.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "browser-tests",
-                      "MARKET_DATA_SOURCE": "sample", "WTF_CSRF_ENABLED": True, "TESTING": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SECRET_KEY": "browser-tests",
+            "MARKET_DATA_SOURCE": "sample",
+            "WTF_CSRF_ENABLED": True,
+            "TESTING": False,
+        }
+    )
     with app.app_context():
         upgrade()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -146,7 +170,9 @@ def new_page(browser, live_server, external_requests, request):
             route.abort("blockedbyclient")
 
     def make(**options):
-        context = browser.new_context(**{"base_url": live_server.url, "viewport": {"width": 1280, "height": 900}, **options})
+        context = browser.new_context(
+            **{"base_url": live_server.url, "viewport": {"width": 1280, "height": 900}, **options}
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

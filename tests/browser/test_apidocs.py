@@ -1,4 +1,5 @@
 """Swagger UI at /apidocs: served from the app under its CSP, deaf to ?url=, and a bare token authorizes."""
+
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
@@ -6,8 +7,10 @@ from playwright.sync_api import expect
 
 def collect_csp_violations(page):
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     return violations
 
 

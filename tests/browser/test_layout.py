@@ -1,4 +1,5 @@
 """Layout in the browser: charts follow the theme and the window, and pages fit a phone's screen."""
+
 from playwright.sync_api import expect
 
 from .actions import log_in, submit, wait_for_charts
@@ -17,9 +18,12 @@ def seeded_user(live_server, page):
 
 
 def layout_of(page, chart_id):
-    return page.evaluate("""id => { const l = document.getElementById(id)._fullLayout;
+    return page.evaluate(
+        """id => { const l = document.getElementById(id)._fullLayout;
         return {font: l.font.color, xgrid: l.xaxis && l.xaxis.gridcolor, ygrid: l.yaxis && l.yaxis.gridcolor,
-                paper: l.paper_bgcolor, hover: [l.hoverlabel.bgcolor, l.hoverlabel.font.color]}; }""", chart_id)
+                paper: l.paper_bgcolor, hover: [l.hoverlabel.bgcolor, l.hoverlabel.font.color]}; }""",
+        chart_id,
+    )
 
 
 CONTRAST = """() => {
@@ -46,9 +50,13 @@ def test_charts_follow_a_dark_system_theme(new_page, live_server, external_reque
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
     wait_for_charts(page)
-    assert layout_of(page, "dashboard-value") == {"font": "#dee2e6", "xgrid": "#495057", "ygrid": "#495057",
-                                                 "paper": "rgba(0,0,0,0)",
-                                                 "hover": ["#212529", "#dee2e6"]}
+    assert layout_of(page, "dashboard-value") == {
+        "font": "#dee2e6",
+        "xgrid": "#495057",
+        "ygrid": "#495057",
+        "paper": "rgba(0,0,0,0)",
+        "hover": ["#212529", "#dee2e6"],
+    }
     assert gains_and_losses_below_aa(page) == []
     page.goto("/market?symbol=AAPL")
     wait_for_charts(page)
@@ -84,8 +92,18 @@ def test_charts_resize_with_the_window(page, live_server):
 def test_pages_fit_a_phone_screen(new_page, live_server, external_requests):
     page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     ids = seeded_user(live_server, page)
-    for path in ("/", "/goals", f"/goals/{ids['goal']}", "/goals/new", "/portfolios", f"/portfolios/{ids['portfolio']}",
-                 f"/assets/{ids['asset']}", "/market?symbol=AAPL", "/profile", "/tokens"):
+    for path in (
+        "/",
+        "/goals",
+        f"/goals/{ids['goal']}",
+        "/goals/new",
+        "/portfolios",
+        f"/portfolios/{ids['portfolio']}",
+        f"/assets/{ids['asset']}",
+        "/market?symbol=AAPL",
+        "/profile",
+        "/tokens",
+    ):
         page.goto(path)
         wait_for_charts(page)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

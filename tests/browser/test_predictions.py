@@ -1,12 +1,16 @@
 """Forecasts in Chromium: a spinner while the first training runs, then the forecast with its band and the
 table of every model against naive; a failed training shows its reason, not an empty chart."""
+
 import pytest
 from playwright.sync_api import expect
 
 from .actions import go_to, log_in, submit, traces
 
-TINY = {"random_forest": {"trees": 8, "refit_every": 10}, "svr": {"refit_every": 5},
-        "lstm": {"epochs": 2, "refit_epochs": 1, "units": [4, 2]}}
+TINY = {
+    "random_forest": {"trees": 8, "refit_every": 10},
+    "svr": {"refit_every": 5},
+    "lstm": {"epochs": 2, "refit_epochs": 1, "units": [4, 2]},
+}
 TRAINING = 240_000  # ms: the LSTM trains in a child process, slow on a busy machine
 
 
@@ -43,8 +47,14 @@ def test_a_forecast_and_the_comparison_are_drawn_after_a_spinner(page, live_serv
     models = rows.evaluate_all("rows => rows.map(r => r.dataset.model)")
     assert models == ["naive", "drift", "lstm", "random_forest", "svr"]
     names = [t["name"] for t in traces(page, "forecast-chart")]
-    assert names == ["Close", "Naive forecast", "Drift forecast", "LSTM forecast", "Random forest forecast",
-                     "SVR forecast"]
+    assert names == [
+        "Close",
+        "Naive forecast",
+        "Drift forecast",
+        "LSTM forecast",
+        "Random forest forecast",
+        "SVR forecast",
+    ]
     expect(page.locator("#backtest-table tr[data-model=naive]")).to_contain_text("baseline")
     assert external_requests == []
 

@@ -3,6 +3,7 @@
 Sample market data: AAPL's bundled daily bars end in 2013, so a holding bought on 2010-01-04 gets
 its prices from the "Sync from market" button without any network.
 """
+
 import datetime as dt
 import re
 
@@ -96,8 +97,9 @@ def test_new_user_journey(page, live_server, external_requests):
     wait_for_charts(page)
     token = page.request.post("/api/auth/token", data={"email": email, "password": PASSWORD}).json()["access_token"]
     portfolio_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
-    report = page.request.get(f"/api/portfolios/{portfolio_id}/performance",
-                              headers={"Authorization": f"Bearer {token}"}).json()
+    report = page.request.get(
+        f"/api/portfolios/{portfolio_id}/performance", headers={"Authorization": f"Bearer {token}"}
+    ).json()
     today = clock.today_utc()
     assert report["series_step"] == "1w" and (today - PURCHASE_DATE).days + 1 > 2000
     assert (report["series"][0]["date"], report["series"][-1]["date"]) == (PURCHASE_DATE.isoformat(), today.isoformat())
@@ -160,8 +162,12 @@ def test_other_users_pages_are_not_found(new_page, live_server, external_request
     own = live_server.seed(intruder_email)
     intruder = new_page()
     log_in(intruder, intruder_email)
-    for path in (f"/goals/{ids['goal']}", f"/goals/{ids['goal']}/edit", f"/portfolios/{ids['portfolio']}",
-                 f"/assets/{ids['asset']}"):
+    for path in (
+        f"/goals/{ids['goal']}",
+        f"/goals/{ids['goal']}/edit",
+        f"/portfolios/{ids['portfolio']}",
+        f"/assets/{ids['asset']}",
+    ):
         response = intruder.goto(path)
         assert response.status == 404, path
         expect(intruder.get_by_role("heading", level=1)).to_have_text("404 Not Found")
@@ -169,8 +175,11 @@ def test_other_users_pages_are_not_found(new_page, live_server, external_request
 
     # A valid form of their own (CSRF token and all), pointed at the owner's goal: 404, and the goal survives.
     intruder.goto(f"/goals/{own['goal']}")
-    intruder.evaluate("""id => document.querySelector('form[data-confirm^="Delete this goal"]').action =
-                         '/goals/' + id + '/delete'""", ids["goal"])
+    intruder.evaluate(
+        """id => document.querySelector('form[data-confirm^="Delete this goal"]').action =
+                         '/goals/' + id + '/delete'""",
+        ids["goal"],
+    )
     intruder.once("dialog", lambda dialog: dialog.accept())
     response = submit(intruder, "Delete", within=intruder.locator("main .d-flex").first)
     assert response.status == 404

@@ -2,6 +2,7 @@
 its rebased lines and 3x3 correlation map, AAPL's signal with its reasons and backtest on the explorer, and an
 alert set there in one click that a newer imported bar triggers through `flask alerts check`, shown in the app
 and e-mailed to a local SMTP server."""
+
 import re
 
 import pytest
@@ -30,8 +31,13 @@ def smtp_server():
 @pytest.fixture
 def mail_and_imports(live_server, smtp_server, monkeypatch):
     """Mail to the local SMTP server for this test; the bars it imports are removed afterwards."""
-    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port, "MAIL_USE_TLS": False,
-                       "MAIL_DEFAULT_SENDER": "alerts@example.com", "MAIL_TIMEOUT": 5}.items():
+    for key, value in {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_USE_TLS": False,
+        "MAIL_DEFAULT_SENDER": "alerts@example.com",
+        "MAIL_TIMEOUT": 5,
+    }.items():
         monkeypatch.setitem(live_server.app.config, key, value)
     yield smtp_server
     with live_server.app.app_context():
@@ -56,8 +62,12 @@ def test_watchlist_compare_signal_and_alert(page, live_server, mail_and_imports,
     expect(rows.nth(0).locator(".price")).to_contain_text("430.47")
     expect(rows.nth(1).locator(".price")).to_contain_text("27.95")
     expect(page.locator("svg.sparkline polyline")).to_have_count(2)
-    assert all(len(p.split()) > 10 for p in page.locator("svg.sparkline polyline").evaluate_all(
-        "lines => lines.map(l => l.getAttribute('points'))"))
+    assert all(
+        len(p.split()) > 10
+        for p in page.locator("svg.sparkline polyline").evaluate_all(
+            "lines => lines.map(l => l.getAttribute('points'))"
+        )
+    )
 
     # Comparing AAPL, MSFT and IBM draws the rebased lines and a 3x3 correlation map.
     go_to(page, "Markets")

@@ -1,4 +1,5 @@
 """Fixtures for tests against a real gunicorn on a migrated throwaway PostgreSQL database."""
+
 import pytest
 
 from financial_dashboard import create_app

@@ -4,6 +4,7 @@ Every test fires its requests from threads released together by a barrier, so th
 inside the workers, then checks that each answer is one a client can act on (never a 5xx) and that the
 stored state is exactly what the accepted answers add up to.
 """
+
 import concurrent.futures
 import datetime as dt
 import decimal
@@ -89,8 +90,11 @@ def statuses(results):
 
 
 def new_goal(api, savings="0", **fields):
-    return api.ok("POST", "/api/goals", {"title": "Race", "target_amount": "100000", "current_savings": savings,
-                                         "target_date": "2040-01-01", **fields})["id"]
+    return api.ok(
+        "POST",
+        "/api/goals",
+        {"title": "Race", "target_amount": "100000", "current_savings": savings, "target_date": "2040-01-01", **fields},
+    )["id"]
 
 
 def savings_of(api, goal):
@@ -144,7 +148,7 @@ def test_deposits_withdrawals_and_undos_in_parallel_keep_the_ledger_and_the_savi
     # An undo may be refused (400) when parallel withdrawals already spent the money; a second undo of the
     # same contribution finds it gone (404).
     assert set(found) <= {201, 204, 400, 404} and [found[0], found[10]].count(204) <= 1, found
-    undone_ok = {cid for cid, status in zip(undone + undone[:1], found[:11]) if status == 204}
+    undone_ok = {cid for cid, status in zip(undone + undone[:1], found[:11], strict=False) if status == 204}
     ledger = ledger_of(api, goal)
     assert savings_of(api, goal) == sum((c["amount"] for c in ledger), D(0)) >= 0
     assert {c["id"] for c in ledger} & set(undone) == set(undone) - undone_ok
@@ -176,8 +180,7 @@ def test_contributions_racing_the_deletion_of_their_goal_leave_nothing_behind(ap
     assert set(found) <= {201, 204, 404}, found
     assert found.count(204) == len(goals)
     with database.connect() as conn:
-        left = conn.scalar(sa.text("SELECT count(*) FROM goal_contributions WHERE goal_id = ANY(:ids)"),
-                           {"ids": goals})
+        left = conn.scalar(sa.text("SELECT count(*) FROM goal_contributions WHERE goal_id = ANY(:ids)"), {"ids": goals})
     assert left == 0
 
 
@@ -186,8 +189,10 @@ def test_a_goal_changed_while_it_is_deleted_answers_404_not_500(api):
 
     calls = []
     for goal in goals:
-        calls += [(api, "PATCH", f"/api/goals/{goal}", {"title": "Renamed", "current_savings": "3"}),
-                  (api, "DELETE", f"/api/goals/{goal}", None)]
+        calls += [
+            (api, "PATCH", f"/api/goals/{goal}", {"title": "Renamed", "current_savings": "3"}),
+            (api, "DELETE", f"/api/goals/{goal}", None),
+        ]
     found = statuses(race(*calls))
 
     assert set(found[0::2]) <= {200, 404} and set(found[1::2]) <= {204, 404}, found
@@ -199,8 +204,15 @@ def new_portfolio(api, name):
 
 
 def new_asset(api, portfolio, **fields):
-    body = {"name": "Apple", "type": "stock", "symbol": "AAPL", "quantity": "10", "amount_invested": "1000",
-            "purchase_date": "2010-01-04", **fields}
+    body = {
+        "name": "Apple",
+        "type": "stock",
+        "symbol": "AAPL",
+        "quantity": "10",
+        "amount_invested": "1000",
+        "purchase_date": "2010-01-04",
+        **fields,
+    }
     return api.ok("POST", f"/api/portfolios/{portfolio}/assets", body)["id"]
 
 
@@ -208,8 +220,7 @@ def test_twenty_parallel_upserts_of_one_date_create_it_once(api):
     asset = new_asset(api, new_portfolio(api, "Upserts"))
     prices = [f"{100 + n}.5" for n in range(20)]
 
-    results = race(*[(api, "POST", f"/api/assets/{asset}/prices", {"date": "2024-01-02", "price": p})
-                     for p in prices])
+    results = race(*[(api, "POST", f"/api/assets/{asset}/prices", {"date": "2024-01-02", "price": p}) for p in prices])
 
     found = statuses(results)
     assert sorted(found) == [200] * 19 + [201], found
@@ -222,9 +233,17 @@ def test_parallel_lists_of_overlapping_dates_count_each_row_once(api):
     asset = new_asset(api, new_portfolio(api, "Lists"))
     days = [(dt.date(2024, 1, 1) + dt.timedelta(days=n)).isoformat() for n in range(300)]
 
-    results = race(*[(api, "POST", f"/api/assets/{asset}/prices",
-                      [{"date": day, "price": str(k + 1)} for day in days[k * 20:k * 20 + 200]])
-                     for k in range(6)])
+    results = race(
+        *[
+            (
+                api,
+                "POST",
+                f"/api/assets/{asset}/prices",
+                [{"date": day, "price": str(k + 1)} for day in days[k * 20 : k * 20 + 200]],
+            )
+            for k in range(6)
+        ]
+    )
 
     statuses(results)
     assert sum(body["created"] for _, body in results) == api.ok("GET", f"/api/assets/{asset}/prices")["total"]
@@ -245,13 +264,17 @@ def test_a_double_click_on_sync_stores_every_close_once(api):
 def test_a_price_changed_while_it_is_deleted_answers_404_not_500(api):
     asset = new_asset(api, new_portfolio(api, "Patch delete"))
     days = [(dt.date(2024, 1, 1) + dt.timedelta(days=n)).isoformat() for n in range(15)]
-    ids = [p["id"] for p in api.ok("POST", f"/api/assets/{asset}/prices",
-                                   [{"date": d, "price": "1"} for d in days])["items"]]
+    ids = [
+        p["id"]
+        for p in api.ok("POST", f"/api/assets/{asset}/prices", [{"date": d, "price": "1"} for d in days])["items"]
+    ]
 
     calls = []
     for n, price in enumerate(ids):
-        calls += [(api, "PATCH", f"/api/assets/{asset}/prices/{price}", {"price": "2", "date": f"2023-06-{n + 1:02}"}),
-                  (api, "DELETE", f"/api/assets/{asset}/prices/{price}", None)]
+        calls += [
+            (api, "PATCH", f"/api/assets/{asset}/prices/{price}", {"price": "2", "date": f"2023-06-{n + 1:02}"}),
+            (api, "DELETE", f"/api/assets/{asset}/prices/{price}", None),
+        ]
     found = statuses(race(*calls))
 
     assert set(found[0::2]) <= {200, 404} and found[1::2] == [204] * len(ids), found
@@ -269,8 +292,12 @@ def test_writes_racing_the_deletion_of_their_asset_or_portfolio_answer_404_not_5
             (api, "POST", f"/api/assets/{asset}/prices", [{"date": "2024-01-02", "price": "1"}]),
             (api, "POST", f"/api/assets/{asset}/prices/sync", None),
             (api, "PATCH", f"/api/assets/{asset}", {"name": "Renamed"}),
-            (api, "POST", f"/api/portfolios/{portfolio}/assets",
-             {"name": "New", "type": "etf", "amount_invested": "1", "purchase_date": "2024-01-02"}),
+            (
+                api,
+                "POST",
+                f"/api/portfolios/{portfolio}/assets",
+                {"name": "New", "type": "etf", "amount_invested": "1", "purchase_date": "2024-01-02"},
+            ),
             (api, "PATCH", f"/api/portfolios/{portfolio}", {"name": f"Renamed {n}"}),
             (api, "DELETE", f"/api/assets/{asset}", None),
             (api, "DELETE", f"/api/portfolios/{portfolio}", None),
@@ -279,10 +306,12 @@ def test_writes_racing_the_deletion_of_their_asset_or_portfolio_answer_404_not_5
 
     assert set(found) <= {200, 201, 204, 404}, found
     with database.connect() as conn:
-        assert conn.scalar(sa.text("SELECT count(*) FROM assets WHERE portfolio_id = ANY(:ids)"),
-                           {"ids": portfolios}) == 0
-        assert conn.scalar(sa.text("SELECT count(*) FROM price_history WHERE asset_id = ANY(:ids)"),
-                           {"ids": assets}) == 0
+        assert (
+            conn.scalar(sa.text("SELECT count(*) FROM assets WHERE portfolio_id = ANY(:ids)"), {"ids": portfolios}) == 0
+        )
+        assert (
+            conn.scalar(sa.text("SELECT count(*) FROM price_history WHERE asset_id = ANY(:ids)"), {"ids": assets}) == 0
+        )
 
 
 def test_linking_a_goal_to_a_portfolio_being_deleted_is_refused_or_unlinked(api):
@@ -290,10 +319,16 @@ def test_linking_a_goal_to_a_portfolio_being_deleted_is_refused_or_unlinked(api)
 
     calls = []
     for goal, portfolio in pairs:
-        calls += [(api, "PATCH", f"/api/goals/{goal}", {"portfolio_id": portfolio}),
-                  (api, "POST", "/api/goals", {"title": "New", "target_amount": "10", "target_date": "2040-01-01",
-                                               "portfolio_id": portfolio}),
-                  (api, "DELETE", f"/api/portfolios/{portfolio}", None)]
+        calls += [
+            (api, "PATCH", f"/api/goals/{goal}", {"portfolio_id": portfolio}),
+            (
+                api,
+                "POST",
+                "/api/goals",
+                {"title": "New", "target_amount": "10", "target_date": "2040-01-01", "portfolio_id": portfolio},
+            ),
+            (api, "DELETE", f"/api/portfolios/{portfolio}", None),
+        ]
     found = statuses(race(*calls))
 
     assert set(found[0::3]) <= {200, 400} and set(found[1::3]) <= {201, 400}, found

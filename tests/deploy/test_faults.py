@@ -8,6 +8,7 @@ Redis and a database path that this test breaks on purpose.
   never answered): API routes answer 503 JSON and pages a styled 503, with Retry-After, in seconds;
   /health answers 503; static files stay instant; switched back, the same workers serve again.
 """
+
 import json
 import re
 import statistics
@@ -81,9 +82,13 @@ class Load:
     """Threads sending a mix of requests until stopped; every answer is recorded with the phase it fell in."""
 
     def __init__(self, base, auth, threads=6):
-        self.urls = [(f"{base}/api/stock/AAPL?period=1y", {}), (f"{base}/api/stock/MSFT?period=180d", {}),
-                     (f"{base}/api/stock/IBM?period=90d&indicators=rsi", {}), (f"{base}/api/goals", auth),
-                     (f"{base}/api/dashboard", auth)]
+        self.urls = [
+            (f"{base}/api/stock/AAPL?period=1y", {}),
+            (f"{base}/api/stock/MSFT?period=180d", {}),
+            (f"{base}/api/stock/IBM?period=90d&indicators=rsi", {}),
+            (f"{base}/api/goals", auth),
+            (f"{base}/api/dashboard", auth),
+        ]
         self.phase = "warm"
         self.answers = defaultdict(list)
         self.stop = threading.Event()
@@ -115,8 +120,12 @@ class Load:
 
 def summary(answers):
     seconds = sorted(s for _, _, s in answers)
-    return {"n": len(answers), "statuses": sorted({status for _, status, _ in answers}),
-            "median_ms": round(statistics.median(seconds) * 1000), "max_ms": round(seconds[-1] * 1000)}
+    return {
+        "n": len(answers),
+        "statuses": sorted({status for _, status, _ in answers}),
+        "median_ms": round(statistics.median(seconds) * 1000),
+        "max_ms": round(seconds[-1] * 1000),
+    }
 
 
 def test_redis_killed_or_frozen_under_load_costs_nothing_but_speed(tmp_path, live_database):
@@ -172,21 +181,32 @@ def test_a_database_that_stops_answering_gives_503s_in_seconds_and_the_app_recov
             def call(name, path, **kwargs):
                 answers[name] = fetch(f"{base}{path}", timeout=40, **kwargs)
 
-            calls = [("api", "/api/goals", {"headers": auth}), ("page", "/goals", {"headers": session}),
-                     ("token", "/api/auth/token", {"method": "POST", "body": {"email": "a@example.com", "password": "x" * 9}}),
-                     ("health", "/health", {})]
+            calls = [
+                ("api", "/api/goals", {"headers": auth}),
+                ("page", "/goals", {"headers": session}),
+                (
+                    "token",
+                    "/api/auth/token",
+                    {"method": "POST", "body": {"email": "a@example.com", "password": "x" * 9}},
+                ),
+                ("health", "/health", {}),
+            ]
             calls += [(f"api-{i}", "/api/dashboard", {"headers": auth}) for i in range(12)]
             threads = [threading.Thread(target=call, args=(name, path), kwargs=kwargs) for name, path, kwargs in calls]
             for thread in threads:
                 thread.start()
             time.sleep(0.5)  # every worker now has requests waiting on the database
-            static = [fetch(f"{base}{path}", headers=session)
-                      for path in ("/static/app.css", "/vendor/plotly.min.js", "/static/app.css")]
+            static = [
+                fetch(f"{base}{path}", headers=session)
+                for path in ("/static/app.css", "/vendor/plotly.min.js", "/static/app.css")
+            ]
             for thread in threads:
                 thread.join()
 
-            print({name: (a.status, round(a.seconds, 2)) for name, a in answers.items()},
-                  [round(a.seconds, 3) for a in static])
+            print(
+                {name: (a.status, round(a.seconds, 2)) for name, a in answers.items()},
+                [round(a.seconds, 3) for a in static],
+            )
             assert all(a.status == 200 and a.seconds < 0.5 for a in static)
             for name, answer in answers.items():
                 assert answer.status == 503 and answer.headers["Retry-After"] == "5", (name, answer.body[:300])

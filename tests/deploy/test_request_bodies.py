@@ -1,5 +1,6 @@
 """A chunked request body (no Content-Length) over MAX_CONTENT_LENGTH answers 413 from the real server,
 like one that declares its length; one within the limit is read whole."""
+
 import http.client
 import json
 
@@ -17,7 +18,7 @@ def chunked_post(base, path, body: bytes, chunk=64 * 1024):
         connection.putheader("Transfer-Encoding", "chunked")
         connection.endheaders()
         for start in range(0, len(body), chunk):
-            part = body[start:start + chunk]
+            part = body[start : start + chunk]
             connection.send(b"%x\r\n%s\r\n" % (len(part), part))
         connection.send(b"0\r\n\r\n")
         response = connection.getresponse()

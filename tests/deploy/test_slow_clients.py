@@ -1,5 +1,6 @@
 """Slow clients cannot pin the workers: with 200 sockets sending their headers a line at a time,
 everyone else is still served at once (gunicorn.conf.py, gevent workers)."""
+
 import socket
 import threading
 import time

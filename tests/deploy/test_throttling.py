@@ -4,6 +4,7 @@
 The shared Redis on 127.0.0.1:6379 is only used under a key prefix of this test's own, deleted after;
 the Redis that dies is a redis-server this test starts and stops itself.
 """
+
 import contextlib
 import json
 import subprocess
@@ -22,8 +23,9 @@ SHARED_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def post(base, path, body):
-    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        base + path, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers)
@@ -64,8 +66,10 @@ def key_prefix():
 def test_two_app_instances_on_one_redis_share_the_count(tmp_path, live_database):
     with key_prefix() as prefix:
         env = {"REDIS_URL": SHARED_REDIS, "RATELIMIT_KEY_PREFIX": prefix}
-        with gunicorn(tmp_path, live_database, workers=1, extra_env=env) as first, \
-                gunicorn(tmp_path, live_database, workers=1, extra_env=env) as second:
+        with (
+            gunicorn(tmp_path, live_database, workers=1, extra_env=env) as first,
+            gunicorn(tmp_path, live_database, workers=1, extra_env=env) as second,
+        ):
             email = register(first)
 
             statuses = [wrong_password(first if i % 2 else second, email)[0] for i in range(10)]
@@ -81,8 +85,11 @@ def test_two_app_instances_on_one_redis_share_the_count(tmp_path, live_database)
 @contextlib.contextmanager
 def own_redis():
     port = free_port()
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     client = redis.Redis(port=port)
     for _ in range(50):
         with contextlib.suppress(redis.ConnectionError):
@@ -98,8 +105,10 @@ def own_redis():
 
 
 def test_a_dead_redis_leaves_the_limit_in_force_and_never_a_500(tmp_path, live_database):
-    with own_redis() as (url, redis_process), \
-            gunicorn(tmp_path, live_database, workers=1, extra_env={"REDIS_URL": url}) as base:
+    with (
+        own_redis() as (url, redis_process),
+        gunicorn(tmp_path, live_database, workers=1, extra_env={"REDIS_URL": url}) as base,
+    ):
         email = register(base)
         before = [wrong_password(base, email)[0] for _ in range(5)]
 

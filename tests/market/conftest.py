@@ -3,6 +3,7 @@
 The app is shared by the whole session, so every fixture here puts back what it changed: the cache is
 emptied before and after, injected providers are removed and MARKET_DATA_SOURCE is restored.
 """
+
 import json
 import time
 

@@ -1,4 +1,5 @@
 """The market JSON routes: the contract on real bundled bars, hand-checked KPIs, errors, crypto, Swagger."""
+
 import itertools
 import math
 import statistics
@@ -13,8 +14,17 @@ from .conftest import FakeCcxtProvider, bars, strict_json
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
-KPIS = ("latest_price", "return_pct", "volatility", "annualized_volatility_pct", "change", "change_pct", "high",
-        "low", "max_drawdown_pct")
+KPIS = (
+    "latest_price",
+    "return_pct",
+    "volatility",
+    "annualized_volatility_pct",
+    "change",
+    "change_pct",
+    "high",
+    "low",
+    "max_drawdown_pct",
+)
 BAR_KEYS = {"date", "open", "high", "low", "close", "volume"}
 
 
@@ -41,8 +51,18 @@ def assert_aligned(series, body, warm_up):
 def test_stock_contract_on_bundled_sample_bars(client):
     body = get(client, "/api/stock/AAPL?period=60d")
 
-    assert {"symbol", "source", "sample", "as_of", "stale", "period", "interval", "kpis", "history",
-            "moving_averages"} <= set(body)
+    assert {
+        "symbol",
+        "source",
+        "sample",
+        "as_of",
+        "stale",
+        "period",
+        "interval",
+        "kpis",
+        "history",
+        "moving_averages",
+    } <= set(body)
     assert (body["symbol"], body["source"], body["sample"], body["stale"]) == ("AAPL", "sample", True, False)
     assert (body["period"], body["interval"]) == ("60d", "1d")
     # The bundled data ends on 2013-03-01; 60 days back from it are 42 trading days.
@@ -89,9 +109,9 @@ def test_kpis_and_moving_averages_match_a_hand_calculation_from_the_history(clie
     assert kpis["max_drawdown_pct"] < 0
     ma20, ma50 = body["moving_averages"]["MA_20"], body["moving_averages"]["MA_50"]
     for i in (19, 20, 100, len(close) - 1):
-        assert ma20[i] == pytest.approx(sum(close[i - 19:i + 1]) / 20)
+        assert ma20[i] == pytest.approx(sum(close[i - 19 : i + 1]) / 20)
     for i in (49, 50, len(close) - 1):
-        assert ma50[i] == pytest.approx(sum(close[i - 49:i + 1]) / 50)
+        assert ma50[i] == pytest.approx(sum(close[i - 49 : i + 1]) / 50)
 
 
 def test_prices_keep_their_digits_in_the_kpis(live, client):
@@ -114,8 +134,11 @@ def test_indicators_are_added_as_aligned_series(client):
 
     indicators = body["indicators"]
     assert {name: set(series) for name, series in indicators.items()} == {
-        "rsi": {"RSI_14"}, "macd": {"macd", "signal", "histogram"}, "bollinger": {"middle", "upper", "lower"},
-        "ema": {"EMA_12", "EMA_26"}}
+        "rsi": {"RSI_14"},
+        "macd": {"macd", "signal", "histogram"},
+        "bollinger": {"middle", "upper", "lower"},
+        "ema": {"EMA_12", "EMA_26"},
+    }
     assert_aligned(indicators["rsi"]["RSI_14"], body, 13)  # ta's convention, see analytics.indicators.rsi
     assert_aligned(indicators["ema"]["EMA_12"], body, 11)
     assert_aligned(indicators["ema"]["EMA_26"], body, 25)
@@ -126,7 +149,7 @@ def test_indicators_are_added_as_aligned_series(client):
     assert all(0 <= value <= 100 for value in indicators["rsi"]["RSI_14"][13:])
     assert indicators["bollinger"]["middle"] == body["moving_averages"]["MA_20"]
     last = len(body["history"]) - 1
-    window = closes(body)[last - 19:]
+    window = closes(body)[last - 19 :]
     deviation = statistics.pstdev(window)
     assert indicators["bollinger"]["upper"][last] == pytest.approx(sum(window) / 20 + 2 * deviation)
     macd = indicators["macd"]
@@ -143,13 +166,16 @@ def test_an_unknown_indicator_is_a_400_listing_the_allowed_ones(client):
     assert all(name in message for name in ("rsi", "macd", "bollinger", "ema"))
 
 
-@pytest.mark.parametrize("url, field, allowed", [
-    ("/api/stock/AA%20PL", "symbol", ["A-Z", "0-9"]),
-    ("/api/stock/AAPL$", "symbol", ["A-Z", "0-9"]),
-    ("/api/stock/AAPL?period=7y", "period", ["5d", "60d", "1y", "10y", "max"]),
-    ("/api/stock/AAPL?interval=2d", "interval", ["1d", "1wk", "1mo"]),
-    ("/api/stock/AAPL?period=1w&interval=1s", "period", ["60d"]),
-])
+@pytest.mark.parametrize(
+    "url, field, allowed",
+    [
+        ("/api/stock/AA%20PL", "symbol", ["A-Z", "0-9"]),
+        ("/api/stock/AAPL$", "symbol", ["A-Z", "0-9"]),
+        ("/api/stock/AAPL?period=7y", "period", ["5d", "60d", "1y", "10y", "max"]),
+        ("/api/stock/AAPL?interval=2d", "interval", ["1d", "1wk", "1mo"]),
+        ("/api/stock/AAPL?period=1w&interval=1s", "period", ["60d"]),
+    ],
+)
 def test_malformed_requests_are_400_listing_what_is_allowed(client, url, field, allowed):
     body = get(client, url, status=400)
 
@@ -180,8 +206,7 @@ def test_crypto_pairs_written_either_way_are_the_same_pair(exchange, client, pat
     body = get(client, path)
 
     # Stored and cached under the exchange's name, so that switching CCXT_EXCHANGE never mixes two exchanges.
-    assert (body["symbol"], body["source"], body["sample"], body["stale"]) == (
-        "BTC/USDT", "ccxt:binance", False, False)
+    assert (body["symbol"], body["source"], body["sample"], body["stale"]) == ("BTC/USDT", "ccxt:binance", False, False)
     assert (body["period"], body["interval"]) == ("90d", "1d")
     assert body["as_of"] == "2024-12-31T00:00:00Z"
     assert len(body["history"]) == 91  # daily bars, 90 days back from 2024-12-31 inclusive
@@ -189,8 +214,9 @@ def test_crypto_pairs_written_either_way_are_the_same_pair(exchange, client, pat
     close = closes(body)
     returns = [(b / a - 1) * 100 for a, b in itertools.pairwise(close)]
     # Crypto trades every day: 365 bars a year, not 252.
-    assert body["kpis"]["annualized_volatility_pct"] == pytest.approx(statistics.stdev(returns) * math.sqrt(365),
-                                                                      rel=1e-6)
+    assert body["kpis"]["annualized_volatility_pct"] == pytest.approx(
+        statistics.stdev(returns) * math.sqrt(365), rel=1e-6
+    )
     assert exchange.calls[-1]["symbol"] == "BTC/USDT"
 
 
@@ -222,17 +248,24 @@ def test_stale_answer_from_stored_bars_when_the_provider_fails(yahoo, client):
     body = get(client, "/api/stock/AAPL")
 
     assert (body["stale"], body["stale_reason"], body["source"], body["sample"]) == (
-        True, "rate limited", "yfinance", False)
+        True,
+        "rate limited",
+        "yfinance",
+        False,
+    )
     assert body["as_of"] == fresh["as_of"] == "2024-12-31T00:00:00Z"
     assert body["history"] == fresh["history"]
     assert body["kpis"] == fresh["kpis"]
 
 
-@pytest.mark.parametrize("error, retry_after, cause", [
-    (ProviderUnavailable("Yahoo Finance could not be reached."), "60", "network error"),
-    (ProviderUnavailable("Yahoo Finance did not answer in time.", cause="timeout"), "60", "timeout"),
-    (RateLimited("Yahoo Finance is rate limiting requests.", retry_after=120), "120", "rate limited"),
-])
+@pytest.mark.parametrize(
+    "error, retry_after, cause",
+    [
+        (ProviderUnavailable("Yahoo Finance could not be reached."), "60", "network error"),
+        (ProviderUnavailable("Yahoo Finance did not answer in time.", cause="timeout"), "60", "timeout"),
+        (RateLimited("Yahoo Finance is rate limiting requests.", retry_after=120), "120", "rate limited"),
+    ],
+)
 def test_nothing_stored_is_a_503_with_retry_after_naming_the_cause(yahoo, client, error, retry_after, cause):
     yahoo.fail_with = error
 
@@ -247,8 +280,9 @@ def test_nothing_stored_is_a_503_with_retry_after_naming_the_cause(yahoo, client
 
 
 def test_a_symbol_only_imported_is_served_from_the_import(yahoo, client, runner, csv_file):
-    path = csv_file("date,open,high,low,close,volume",
-                    *(f"2024-12-{day:02d},10,11,9,{10 + day / 100},1000" for day in range(1, 32)))
+    path = csv_file(
+        "date,open,high,low,close,volume", *(f"2024-12-{day:02d},10,11,9,{10 + day / 100},1000" for day in range(1, 32))
+    )
     assert runner.invoke(args=["market", "import-csv", "MYCO", str(path)]).exit_code == 0
 
     body = get(client, "/api/stock/MYCO?period=30d")
@@ -270,8 +304,9 @@ def test_imports_are_served_with_the_sample_source_too(client, runner, csv_file)
 
 def test_symbol_search(client):
     body = get(client, "/api/market/symbols?q=micro")
-    assert body == {"items": [{"symbol": "MSFT", "name": "Microsoft Corp.", "type": "stock", "source": "sample",
-                               "currency": "USD"}]}
+    assert body == {
+        "items": [{"symbol": "MSFT", "name": "Microsoft Corp.", "type": "stock", "source": "sample", "currency": "USD"}]
+    }
 
 
 @pytest.fixture

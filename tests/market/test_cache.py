@@ -2,6 +2,7 @@
 
 Time is moved by the `clock` fixture rather than slept through.
 """
+
 import os
 import uuid
 
@@ -77,11 +78,20 @@ def test_indicators_reuse_the_cached_bars(yahoo, client, clock):
 
 
 def test_the_key_holds_source_symbol_period_and_interval(yahoo, client, clock):
-    for url in ("/api/stock/AAPL?period=60d", "/api/stock/AAPL?period=90d", "/api/stock/AAPL?period=60d&interval=1wk",
-                "/api/stock/MSFT?period=60d", "/api/stock/aapl?period=60d"):
+    for url in (
+        "/api/stock/AAPL?period=60d",
+        "/api/stock/AAPL?period=90d",
+        "/api/stock/AAPL?period=60d&interval=1wk",
+        "/api/stock/MSFT?period=60d",
+        "/api/stock/aapl?period=60d",
+    ):
         assert get(client, url)[0] == 200
     assert [(c["symbol"], c["interval"]) for c in yahoo.calls] == [
-        ("AAPL", "1d"), ("AAPL", "1d"), ("AAPL", "1wk"), ("MSFT", "1d")]
+        ("AAPL", "1d"),
+        ("AAPL", "1d"),
+        ("AAPL", "1wk"),
+        ("MSFT", "1d"),
+    ]
     assert cache.get(BARS_KEY) is not None
 
 
@@ -137,6 +147,7 @@ def test_the_ttl_comes_from_the_config(app, yahoo, client, clock, monkeypatch):
 
 # --- Redis: what gunicorn workers share ---
 
+
 @pytest.fixture
 def redis_client():
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
@@ -157,8 +168,16 @@ def workers(app, database_url, redis_client, monkeypatch):
     monkeypatch.setattr(services, "now_utc", lambda: NOW)
     apps = []
     for _ in range(2):
-        worker = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database_url,
-                             "REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix, "MARKET_DATA_SOURCE": "live"})
+        worker = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test",
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "REDIS_URL": REDIS_URL,
+                "CACHE_KEY_PREFIX": prefix,
+                "MARKET_DATA_SOURCE": "live",
+            }
+        )
         worker.extensions["market_providers"] = {"yfinance": FakeProvider({"AAPL": bars("AAPL")})}
         apps.append(worker)
     yield prefix, apps
@@ -180,7 +199,7 @@ def test_workers_share_the_cache_through_redis(workers, redis_client):
     assert one[0] == 200 and two == one
     assert fetches(first.extensions["market_providers"]["yfinance"]) == 1
     assert fetches(second.extensions["market_providers"]["yfinance"]) == 0
-    keys = {key.decode()[len(prefix):] for key in redis_client.scan_iter(match=prefix + "*")}
+    keys = {key.decode()[len(prefix) :] for key in redis_client.scan_iter(match=prefix + "*")}
     assert BARS_KEY in keys and any(key.startswith("answer:json:stock:yfinance:AAPL:60d:1d") for key in keys)
     for key in keys:
         assert 0 < redis_client.ttl(prefix + key) <= 20, key

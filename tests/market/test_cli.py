@@ -1,4 +1,5 @@
 """`flask market import-csv SYMBOL FILE` (all rows or none) and `flask market load-sample` (idempotent)."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -12,17 +13,26 @@ GOOD_ROWS = ["2024-01-02,11,12.5,10,12,200", "2024-01-03,12,13,11.5,12.5,300", "
 
 def stored(source, symbol):
     """Committed bars of (source, symbol), oldest first, read on a connection of their own."""
-    columns = (MarketBar.interval, MarketBar.ts, MarketBar.open, MarketBar.high, MarketBar.low, MarketBar.close,
-               MarketBar.volume)
+    columns = (
+        MarketBar.interval,
+        MarketBar.ts,
+        MarketBar.open,
+        MarketBar.high,
+        MarketBar.low,
+        MarketBar.close,
+        MarketBar.volume,
+    )
     with db.engine.connect() as conn:
-        return conn.execute(sa.select(*columns).where(MarketBar.source == source, MarketBar.symbol == symbol)
-                            .order_by(MarketBar.ts)).all()
+        return conn.execute(
+            sa.select(*columns).where(MarketBar.source == source, MarketBar.symbol == symbol).order_by(MarketBar.ts)
+        ).all()
 
 
 def counts_by_source_and_symbol():
     with db.engine.connect() as conn:
-        rows = conn.execute(sa.select(MarketBar.source, MarketBar.symbol, sa.func.count())
-                            .group_by(MarketBar.source, MarketBar.symbol)).all()
+        rows = conn.execute(
+            sa.select(MarketBar.source, MarketBar.symbol, sa.func.count()).group_by(MarketBar.source, MarketBar.symbol)
+        ).all()
     return {(source, symbol): count for source, symbol, count in rows}
 
 
@@ -37,14 +47,23 @@ def test_import_csv_stores_every_row_under_source_import(runner, csv_file):
     assert [(r.interval, r.ts.date()) for r in rows] == [("1d", dt.date(2024, 1, d)) for d in (2, 3, 4)]
     assert rows[0].ts.tzinfo is not None and rows[0].ts.utcoffset() == dt.timedelta(0)
     assert [(r.open, r.high, r.low, r.close, r.volume) for r in rows] == [
-        (11.0, 12.5, 10.0, 12.0, 200.0), (12.0, 13.0, 11.5, 12.5, 300.0), (12.5, 14.0, 12.0, 13.75, 400.0)]
+        (11.0, 12.5, 10.0, 12.0, 200.0),
+        (12.0, 13.0, 11.5, 12.5, 300.0),
+        (12.5, 14.0, 12.0, 13.75, 400.0),
+    ]
 
 
 def test_import_csv_again_updates_rows_instead_of_duplicating(runner, csv_file):
     runner.invoke(args=["market", "import-csv", "MYCO", str(csv_file(HEADER, *GOOD_ROWS))])
 
-    result = runner.invoke(args=["market", "import-csv", "MYCO", str(csv_file(
-        HEADER, "2024-01-04,12.5,15,12,14.5,450", "2024-01-05,14.5,15,14,14.75,500", name="more.csv"))])
+    result = runner.invoke(
+        args=[
+            "market",
+            "import-csv",
+            "MYCO",
+            str(csv_file(HEADER, "2024-01-04,12.5,15,12,14.5,450", "2024-01-05,14.5,15,14,14.75,500", name="more.csv")),
+        ]
+    )
 
     assert result.exit_code == 0, result.output
     rows = stored("import", "MYCO")
@@ -101,8 +120,9 @@ def test_load_sample_stores_the_four_bundled_symbols_and_is_idempotent(runner):
 
 def test_import_csv_rejects_an_unknown_interval(runner, csv_file, count_rows):
     # Before the check, a long interval failed on PostgreSQL and was stored as typed on SQLite.
-    result = runner.invoke(args=["market", "import-csv", "ACME", str(csv_file(HEADER, *GOOD_ROWS)),
-                                 "--interval", "fortnightly"])
+    result = runner.invoke(
+        args=["market", "import-csv", "ACME", str(csv_file(HEADER, *GOOD_ROWS)), "--interval", "fortnightly"]
+    )
 
     assert result.exit_code != 0
     assert "Unknown interval 'fortnightly'" in result.output

@@ -1,4 +1,5 @@
 """/api/market/compare and its page: rebased lines on common dates, correlation, risk figures, errors."""
+
 import json
 import math
 import statistics
@@ -54,10 +55,16 @@ def test_three_stocks_rebased_on_common_dates_with_correlation_and_risk(client):
     assert body["notes"] == ["Some series are sample or imported data."]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("symbols=AAPL", "symbols"), ("symbols=AAPL,aapl", "symbols"),
-    ("symbols=" + ",".join(f"S{n}" for n in range(11)), "symbols"), ("symbols=AAPL,MSFT&period=2w", "period"),
-    ("period=1y", "symbols")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("symbols=AAPL", "symbols"),
+        ("symbols=AAPL,aapl", "symbols"),
+        ("symbols=" + ",".join(f"S{n}" for n in range(11)), "symbols"),
+        ("symbols=AAPL,MSFT&period=2w", "period"),
+        ("period=1y", "symbols"),
+    ],
+)
 def test_malformed_requests_are_400_naming_the_parameter(client, query, field):
     error = compare(client, query, status=400)["error"]
     assert field in error["fields"]
@@ -90,15 +97,19 @@ def test_an_outage_with_nothing_stored_is_a_503(client, live):
 
 
 def test_no_common_dates_is_a_400(client, live):
-    live.use("yfinance", FakeProvider({"AAPL": bars("AAPL", "2024-06-01", "2024-06-30"),
-                                       "MSFT": bars("MSFT", "2024-08-01", "2024-08-30")}))
+    live.use(
+        "yfinance",
+        FakeProvider(
+            {"AAPL": bars("AAPL", "2024-06-01", "2024-06-30"), "MSFT": bars("MSFT", "2024-08-01", "2024-08-30")}
+        ),
+    )
     error = compare(client, "symbols=AAPL,MSFT&period=1y", status=400)["error"]
     assert "in common" in error["description"]
 
 
 def figure(html, chart_id):
     start = html.index(f'id="{chart_id}-figure">') + len(f'id="{chart_id}-figure">')
-    return json.loads(html[start:html.index("</script>", start)])
+    return json.loads(html[start : html.index("</script>", start)])
 
 
 def test_the_page_draws_the_lines_and_a_3_by_3_heat_map(client):

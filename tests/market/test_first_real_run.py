@@ -3,6 +3,7 @@
 A holding bought by amount in a dividend payer, a London stock quoted in pence, a Sydney stock's first day,
 an hourly five-year request, Binance refusing the server. (A network that never answers: test_deadline.py.)
 """
+
 import json
 
 import pandas as pd
@@ -21,9 +22,12 @@ from .yahoo_payloads import COCA_COLA, COMMONWEALTH_BANK, VODAFONE, intraday_lim
 
 EXCHANGE_INFO = "https://api.binance.com/api/v3/exchangeInfo"
 # Binance's answer to a server in a country it does not serve, word for word.
-RESTRICTED = {"code": 0, "msg": "Service unavailable from a restricted location according to 'b. Eligibility' in "
-                                "https://www.binance.com/en/terms. Please contact customer service if you believe "
-                                "you received this message in error."}
+RESTRICTED = {
+    "code": 0,
+    "msg": "Service unavailable from a restricted location according to 'b. Eligibility' in "
+    "https://www.binance.com/en/terms. Please contact customer service if you believe "
+    "you received this message in error.",
+}
 
 
 @pytest.fixture
@@ -61,10 +65,13 @@ def test_a_holding_bought_by_amount_in_a_dividend_payer_gets_the_units_its_purch
     result = body_of(api.post(f"/api/assets/{asset}/prices/sync"), 200)
 
     assert (result["source"], result["created"], result["from"], result["to"]) == (
-        "yfinance", 4, "2023-11-28", "2023-12-01")
+        "yfinance",
+        4,
+        "2023-11-28",
+        "2023-12-01",
+    )
     # The prices the shares traded at, not Yahoo's dividend-adjusted closes (10 % lower here).
-    assert prices_of(api, asset) == {"2023-11-28": 58.83, "2023-11-29": 58.52, "2023-11-30": 58.44,
-                                     "2023-12-01": 58.94}
+    assert prices_of(api, asset) == {"2023-11-28": 58.83, "2023-11-29": 58.52, "2023-11-30": 58.44, "2023-12-01": 58.94}
     # 10,000 bought 169.98 shares at 58.83; at 58.94 they are worth 10,018.70. With Yahoo's adjusted closes
     # it came out as 190.36 "shares" bought at 52.53 and worth 10,098.08: the 0.46 dividend counted twice.
     assert summary_of(api, portfolio)["value"] == pytest.approx(10000 / 58.83 * 58.94, abs=0.01)
@@ -114,8 +121,11 @@ def test_an_hourly_five_year_request_answers_a_clear_400(client, yahoo_live):
     response = client.get("/api/stock/AAPL?period=5y&interval=1h")
 
     body = body_of(response, 400)["error"]
-    assert body["fields"] == {"period": [
-        "Yahoo Finance serves 1h bars for the last 730 days only; choose a shorter period or a daily interval."]}
+    assert body["fields"] == {
+        "period": [
+            "Yahoo Finance serves 1h bars for the last 730 days only; choose a shorter period or a daily interval."
+        ]
+    }
     assert [call for call in yahoo_live.calls if "chart" in call.request.url] == []  # said without asking Yahoo
 
 
@@ -148,7 +158,8 @@ def test_a_binance_451_answers_a_503_naming_ccxt_exchange(client, binance):
     assert body["description"] == (
         "binance refuses requests from this server (HTTP 451); exchanges block some countries and many cloud "
         "regions. Set CCXT_EXCHANGE to an exchange that serves the server's region (for example kraken, "
-        "coinbase or bitstamp) and restart. No stored bars exist for BTC/USDT.")
+        "coinbase or bitstamp) and restart. No stored bars exist for BTC/USDT."
+    )
     assert response.headers["Retry-After"] == "3600"
     # A refusal lasts: the next requests do not ask Binance again for an hour.
     cache.delete("answer:json:crypto:ccxt:binance:BTC/USDT:90d:1d:")

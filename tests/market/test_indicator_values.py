@@ -4,6 +4,7 @@ The expectations use plain pandas ``ewm`` (never the ``ta`` library the app comp
 conventions documented in analytics/indicators.py: every average starts at the first bar (the first bar
 counts as no change for RSI), and values are hidden until the window is full.
 """
+
 import math
 
 import pandas as pd
@@ -32,7 +33,7 @@ def wilder_rsi(closes, window=14):
     change = pd.Series(closes).diff().fillna(0.0)  # the first bar has no change
     gain = change.clip(lower=0).ewm(alpha=1 / window, adjust=False).mean()
     loss = (-change).clip(lower=0).ewm(alpha=1 / window, adjust=False).mean()
-    rsi = [100.0 if down == 0 else 100 - 100 / (1 + up / down) for up, down in zip(gain, loss)]
+    rsi = [100.0 if down == 0 else 100 - 100 / (1 + up / down) for up, down in zip(gain, loss, strict=False)]
     return hidden(rsi, window - 1)
 
 
@@ -48,14 +49,17 @@ def macd(closes, fast=12, slow=26, signal=9):
     signal_line = pd.concat([pd.Series([math.nan] * first), ema(line.iloc[first:], signal)], ignore_index=True)
     histogram = line - signal_line
     last_hidden = first + signal - 1
-    return {"macd": hidden(line, first), "signal": hidden(signal_line, last_hidden),
-            "histogram": hidden(histogram, last_hidden)}
+    return {
+        "macd": hidden(line, first),
+        "signal": hidden(signal_line, last_hidden),
+        "histogram": hidden(histogram, last_hidden),
+    }
 
 
 def same(actual, expected):
     assert len(actual) == len(expected)
     assert [value is None for value in actual] == [value is None for value in expected]
-    for got, want in zip(actual, expected):
+    for got, want in zip(actual, expected, strict=False):
         if want is not None:
             assert got == pytest.approx(want, rel=1e-9, abs=1e-9)
 
@@ -87,5 +91,6 @@ def test_macd_12_26_9_is_the_difference_of_two_emas_with_its_signal_line(body):
         same(body["indicators"]["macd"][name], expected[name])
     assert expected["macd"][24] is None and expected["signal"][32] is None
     assert (expected["macd"][25], expected["signal"][33]) == pytest.approx((-0.935480, 1.540386), abs=1e-6)
-    assert (expected["macd"][-1], expected["signal"][-1], expected["histogram"][-1]) == \
-        pytest.approx((1.674720, 2.343130, -0.668410), abs=1e-6)
+    assert (expected["macd"][-1], expected["signal"][-1], expected["histogram"][-1]) == pytest.approx(
+        (1.674720, 2.343130, -0.668410), abs=1e-6
+    )

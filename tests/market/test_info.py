@@ -1,4 +1,5 @@
 """/api/stock/<ticker>/info: the provider's figures cached for a day, or what is known offline, never a 500."""
+
 import pytest
 import requests
 import yfinance
@@ -10,10 +11,21 @@ from .conftest import strict_json
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 # The keys of Yahoo's Ticker.info that the route reads, with Yahoo's types.
-APPLE = {"longName": "Apple Inc.", "shortName": "Apple Inc.", "fullExchangeName": "NasdaqGS", "exchange": "NMS",
-         "currency": "USD", "sector": "Technology", "industry": "Consumer Electronics", "marketCap": 3450000000000,
-         "trailingPE": 37.52, "dividendYield": 0.44, "fiftyTwoWeekHigh": 260.1, "fiftyTwoWeekLow": 164.08,
-         "quoteType": "EQUITY"}
+APPLE = {
+    "longName": "Apple Inc.",
+    "shortName": "Apple Inc.",
+    "fullExchangeName": "NasdaqGS",
+    "exchange": "NMS",
+    "currency": "USD",
+    "sector": "Technology",
+    "industry": "Consumer Electronics",
+    "marketCap": 3450000000000,
+    "trailingPE": 37.52,
+    "dividendYield": 0.44,
+    "fiftyTwoWeekHigh": 260.1,
+    "fiftyTwoWeekLow": 164.08,
+    "quoteType": "EQUITY",
+}
 
 
 def info(client, ticker, status=200):
@@ -73,10 +85,25 @@ def yahoo_info(live, monkeypatch):
 def test_from_the_provider_every_field_is_filled_and_cached_for_a_day(client, yahoo_info, clock):
     body = info(client, "AAPL")
 
-    assert body == {"symbol": "AAPL", "name": "Apple Inc.", "exchange": "NasdaqGS", "currency": "USD",
-                    "sector": "Technology", "industry": "Consumer Electronics", "market_cap": 3450000000000.0,
-                    "pe_ratio": 37.52, "dividend_yield_pct": 0.44, "week52_high": 260.1, "week52_low": 164.08,
-                    "source": "yfinance", "sample": False, "stale": False, "as_of": None, "reasons": {}, "notes": []}
+    assert body == {
+        "symbol": "AAPL",
+        "name": "Apple Inc.",
+        "exchange": "NasdaqGS",
+        "currency": "USD",
+        "sector": "Technology",
+        "industry": "Consumer Electronics",
+        "market_cap": 3450000000000.0,
+        "pe_ratio": 37.52,
+        "dividend_yield_pct": 0.44,
+        "week52_high": 260.1,
+        "week52_low": 164.08,
+        "source": "yfinance",
+        "sample": False,
+        "stale": False,
+        "as_of": None,
+        "reasons": {},
+        "notes": [],
+    }
     clock.advance(86399)
     assert info(client, "AAPL") == body
     assert yahoo_info.calls == ["AAPL"]

@@ -1,4 +1,5 @@
 """/api/market/overview and the explorer's landing view: movers of the last trading day among the universe."""
+
 import pytest
 
 from financial_dashboard.market.providers import ProviderUnavailable

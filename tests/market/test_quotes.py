@@ -1,4 +1,5 @@
 """/api/market/quotes: the contract on bundled bars, error entries, the cache, one batched yfinance call."""
+
 import pandas as pd
 import pytest
 
@@ -88,11 +89,17 @@ def test_during_an_outage_quotes_come_from_stored_bars_marked_stale(client, live
 
 def test_crypto_quotes_are_in_the_pairs_quote_currency(client, exchange):
     (btc,) = quotes(client, "btc/usdt")["items"]
-    assert (btc["symbol"], btc["kind"], btc["currency"], btc["source"]) == ("BTC/USDT", "crypto", "USDT", "ccxt:binance")
+    assert (btc["symbol"], btc["kind"], btc["currency"], btc["source"]) == (
+        "BTC/USDT",
+        "crypto",
+        "USDT",
+        "ccxt:binance",
+    )
     assert btc["price"] == pytest.approx(bars("BTC/USDT")["close"].iloc[-1])
 
 
 # --- several stocks in one yfinance download ---
+
 
 @pytest.fixture
 def yfinance_live(live, monkeypatch):
@@ -109,7 +116,9 @@ def test_stocks_missing_from_the_cache_are_fetched_in_one_download_and_stored(cl
 
     assert yahoo.downloads == [["AAPL", "MSFT"]]
     assert [(q["symbol"], q["price"], q["previous_close"], q["as_of"]) for q in items] == [
-        ("AAPL", 103.0, 101.0, "2024-12-04T00:00:00Z"), ("MSFT", 399.0, 398.0, "2024-12-04T00:00:00Z")]
+        ("AAPL", 103.0, 101.0, "2024-12-04T00:00:00Z"),
+        ("MSFT", 399.0, 398.0, "2024-12-04T00:00:00Z"),
+    ]
     assert items[0]["change_pct"] == pytest.approx(2 * 100 / 101)
     stored = MarketBar.query.filter_by(source="yfinance", interval="1d").count()
     assert stored == 6

@@ -1,4 +1,5 @@
 """services.get_bars: fetch and store, upsert, stale fallback from stored bars, 503, imports; store.load_bars."""
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -14,20 +15,31 @@ from .conftest import NOW, bars
 
 FAILURES = [
     pytest.param(ProviderUnavailable("Yahoo Finance could not be reached."), "network error", id="unreachable"),
-    pytest.param(RateLimited("Yahoo Finance is rate limiting requests.", retry_after=300), "rate limited",
-                 id="rate-limited"),
-    pytest.param(ProviderUnavailable("Yahoo Finance did not answer in time.", cause="timeout"), "timeout",
-                 id="timeout"),
+    pytest.param(
+        RateLimited("Yahoo Finance is rate limiting requests.", retry_after=300), "rate limited", id="rate-limited"
+    ),
+    pytest.param(
+        ProviderUnavailable("Yahoo Finance did not answer in time.", cause="timeout"), "timeout", id="timeout"
+    ),
 ]
 
 
 def stored(source="yfinance", symbol="AAPL"):
     """Committed bars as a frame, read on a connection of its own."""
     with db.engine.connect() as conn:
-        rows = conn.execute(sa.select(MarketBar.ts, MarketBar.open, MarketBar.high, MarketBar.low, MarketBar.close,
-                                      MarketBar.volume, MarketBar.interval)
-                            .where(MarketBar.source == source, MarketBar.symbol == symbol)
-                            .order_by(MarketBar.ts)).all()
+        rows = conn.execute(
+            sa.select(
+                MarketBar.ts,
+                MarketBar.open,
+                MarketBar.high,
+                MarketBar.low,
+                MarketBar.close,
+                MarketBar.volume,
+                MarketBar.interval,
+            )
+            .where(MarketBar.source == source, MarketBar.symbol == symbol)
+            .order_by(MarketBar.ts)
+        ).all()
     frame = pd.DataFrame(rows, columns=["timestamp", "open", "high", "low", "close", "volume", "interval"])
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
     return frame.set_index("timestamp")
@@ -41,7 +53,7 @@ def test_a_live_fetch_is_returned_and_stored(yahoo, count_rows):
     result = services.get_bars("stock", "aapl", "60d", "1d")
 
     assert (result.symbol, result.source, result.stale, result.is_sample) == ("AAPL", "yfinance", False, False)
-    expected = bars("AAPL").loc[NOW - pd.Timedelta(days=60):]
+    expected = bars("AAPL").loc[NOW - pd.Timedelta(days=60) :]
     pd.testing.assert_frame_equal(result.frame, expected)
     assert result.as_of == NOW.to_pydatetime()
     assert count_rows("market_bars") == len(expected) == 61
@@ -51,7 +63,11 @@ def test_a_live_fetch_is_returned_and_stored(yahoo, count_rows):
     (call,) = yahoo.calls
     # Up to the newest bar the provider has (end None), not to "now" in UTC: see the Sydney test.
     assert (call["symbol"], call["start"], call["end"], call["interval"]) == (
-        "AAPL", NOW - pd.Timedelta(days=60), None, "1d")
+        "AAPL",
+        NOW - pd.Timedelta(days=60),
+        None,
+        "1d",
+    )
 
 
 def test_a_second_fetch_with_changed_values_updates_the_stored_rows(yahoo, fresh_cache, count_rows):

@@ -4,6 +4,7 @@
 ``Ticker`` class that ``yfinance.multi`` uses makes the real function build the exact frame it returns
 for several tickers (MultiIndex columns Price/Ticker, all-NaN columns for a ticker that failed).
 """
+
 import pandas as pd
 import requests
 
@@ -15,9 +16,16 @@ def history(closes, start="2024-12-02", tz="America/New_York"):
     """A ``Ticker.history`` frame: business days at local midnight, Open/High/Low/Close/Volume."""
     index = pd.DatetimeIndex(pd.bdate_range(start, periods=len(closes)).tz_localize(tz), name="Date")
     closes = [float(c) for c in closes]
-    return pd.DataFrame({"Open": [c - 0.5 for c in closes], "High": [c + 1 for c in closes],
-                         "Low": [c - 1 for c in closes], "Close": closes,
-                         "Volume": [1_000_000 + i for i in range(len(closes))]}, index=index)
+    return pd.DataFrame(
+        {
+            "Open": [c - 0.5 for c in closes],
+            "High": [c + 1 for c in closes],
+            "Low": [c - 1 for c in closes],
+            "Close": closes,
+            "Volume": [1_000_000 + i for i in range(len(closes))],
+        },
+        index=index,
+    )
 
 
 class FakeYahoo:

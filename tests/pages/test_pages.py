@@ -5,6 +5,7 @@ Signed-in requests write the session directly (``login_as``, tests/conftest.py);
 exercised by the browser walkthrough. CSRF is switched off by ``no_csrf`` where a test is about something
 else; test_csrf.py checks every form, and tests/test_isolation.py every page that takes an id.
 """
+
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,8 +32,20 @@ def seeded(api, seed, user, login_as):
     return ids
 
 
-PAGES = ["/", "/goals", "/goals/new", "/goals/{goal}", "/goals/{goal}/edit", "/portfolios",
-         "/portfolios/{portfolio}", "/assets/{asset}", "/market", "/market?symbol=AAPL", "/profile", "/tokens"]
+PAGES = [
+    "/",
+    "/goals",
+    "/goals/new",
+    "/goals/{goal}",
+    "/goals/{goal}/edit",
+    "/portfolios",
+    "/portfolios/{portfolio}",
+    "/assets/{asset}",
+    "/market",
+    "/market?symbol=AAPL",
+    "/profile",
+    "/tokens",
+]
 PUBLIC_PAGES = ["/", "/login", "/register", "/market", "/market?symbol=AAPL&period=5y", "/no-such-page"]
 
 
@@ -109,9 +122,17 @@ def test_labels_and_ids_are_unambiguous(client, seeded, path):
 
 # --- Forms ---
 
+
 def test_invalid_goal_keeps_what_was_typed_and_says_why(client, seeded, no_csrf, count_rows):
-    response = client.post("/goals/new", data={"title": "Trip to Japan", "target_amount": "2500",
-                                               "target_date": "2023-02-30", "monthly_contribution": "abc"})
+    response = client.post(
+        "/goals/new",
+        data={
+            "title": "Trip to Japan",
+            "target_amount": "2500",
+            "target_date": "2023-02-30",
+            "monthly_contribution": "abc",
+        },
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     page = Page(html)
@@ -128,8 +149,9 @@ def test_invalid_goal_keeps_what_was_typed_and_says_why(client, seeded, no_csrf,
 
 
 def test_registration_error_keeps_input_but_never_the_password(client, user, no_csrf):
-    response = client.post("/register", data={"name": "Alice Again", "email": "alice@example.com",
-                                              "password": "another secret"})
+    response = client.post(
+        "/register", data={"name": "Alice Again", "email": "alice@example.com", "password": "another secret"}
+    )
     assert response.status_code == 400
     page = Page(response.get_data(as_text=True))
     assert page.input_value("name") == "Alice Again"
@@ -159,8 +181,10 @@ def test_invalid_contribution_and_price_keep_input(client, seeded, no_csrf, coun
 
 def test_failed_asset_form_keeps_the_portfolio_name_in_the_rename_box(client, seeded, no_csrf, count_rows):
     """The portfolio page holds two forms with a "name" field: each must keep its own value."""
-    response = client.post(f"/portfolios/{seeded['portfolio']}/assets/new",
-                           data={"name": "Gold", "type": "other", "amount_invested": "-5", "purchase_date": "2024-01-01"})
+    response = client.post(
+        f"/portfolios/{seeded['portfolio']}/assets/new",
+        data={"name": "Gold", "type": "other", "amount_invested": "-5", "purchase_date": "2024-01-01"},
+    )
     assert response.status_code == 400
     page = Page(response.get_data(as_text=True))
     values = {a.get("value") for a in page.find("input") if a.get("name", "").endswith("name")}
@@ -174,7 +198,7 @@ def test_bulk_price_paste_saves_all_lines_or_none(client, seeded, no_csrf, count
     response = client.post(url, data={"lines": bad})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert re.search(r'id="lines-errors">\s*Line 4: date', html), html[html.find("lines-errors") - 200:][:600]
+    assert re.search(r'id="lines-errors">\s*Line 4: date', html), html[html.find("lines-errors") - 200 :][:600]
     assert Page(html).find("textarea", name="lines") and "2024-02-30,162" in html  # what was pasted stays
     assert count_rows("price_history") == 3
 
@@ -227,8 +251,9 @@ def test_destructive_post_does_it(client, seeded, no_csrf, count_rows, what, use
     assert count_rows(table) < before
 
 
-@pytest.mark.parametrize("path", ["/goals/{goal}", "/goals", "/portfolios/{portfolio}", "/assets/{asset}", "/tokens",
-                                  "/profile"])
+@pytest.mark.parametrize(
+    "path", ["/goals/{goal}", "/goals", "/portfolios/{portfolio}", "/assets/{asset}", "/tokens", "/profile"]
+)
 def test_destructive_forms_ask_for_confirmation(client, seeded, path):
     page = Page(get_page(client, path.format(**seeded)))
     forms = [a for a in page.find("form") if re.search(r"/(delete|revoke)$", a.get("action", ""))]
@@ -239,8 +264,17 @@ def test_destructive_forms_ask_for_confirmation(client, seeded, path):
 
 # --- Signed out ---
 
-PROTECTED = ["/goals", "/goals/new", "/goals/1", "/goals/1/edit", "/portfolios", "/portfolios/1", "/assets/1",
-             "/profile", "/tokens"]
+PROTECTED = [
+    "/goals",
+    "/goals/new",
+    "/goals/1",
+    "/goals/1/edit",
+    "/portfolios",
+    "/portfolios/1",
+    "/assets/1",
+    "/profile",
+    "/tokens",
+]
 
 
 @pytest.mark.parametrize("path", PROTECTED)
@@ -268,6 +302,7 @@ def test_login_returns_to_the_page_asked_for_but_never_to_another_site(client, u
 
 # --- Error pages ---
 
+
 @pytest.fixture(scope="module")
 def error_app():
     """A separate app with routes that fail on purpose (routes cannot be added to the shared app)."""
@@ -288,11 +323,14 @@ def error_app():
     return app
 
 
-@pytest.mark.parametrize("path, status, heading, explanation", [
-    ("/no-such-page", 404, "404 Not Found", "not yours to see"),
-    ("/forbidden", 403, "403 Forbidden", "needs more rights"),
-    ("/boom", 500, "500 Internal Server Error", "unexpected error"),
-])
+@pytest.mark.parametrize(
+    "path, status, heading, explanation",
+    [
+        ("/no-such-page", 404, "404 Not Found", "not yours to see"),
+        ("/forbidden", 403, "403 Forbidden", "needs more rights"),
+        ("/boom", 500, "500 Internal Server Error", "unexpected error"),
+    ],
+)
 def test_error_pages_are_styled(error_app, path, status, heading, explanation):
     response = error_app.test_client().get(path)
     assert response.status_code == status
@@ -330,19 +368,23 @@ def test_empty_portfolio_page_explains_instead_of_drawing_empty_charts(client, u
     assert "Add an asset below" in client.get(f"/portfolios/{portfolio['id']}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path, name", [("/portfolios/{portfolio}", "type"), ("/assets/{asset}", "type"),
-                                        ("/goals/new", "portfolio_id")])
+@pytest.mark.parametrize(
+    "path, name", [("/portfolios/{portfolio}", "type"), ("/assets/{asset}", "type"), ("/goals/new", "portfolio_id")]
+)
 def test_select_fields_look_like_drop_downs(client, seeded, path, name):
     page = Page(get_page(client, path.format(**seeded)))
     (select,) = page.find("select", name=name)
     assert "form-select" in select["class"].split() and "form-control" not in select["class"].split()
 
 
-@pytest.mark.parametrize("query, message", [
-    ("from=2030-01-01&to=2020-01-01", "Must not be before"),
-    ("benchmark=ZZZZ", "ZZZZ"),
-    ("from=2099-01-01", "from"),  # valid on its own, refused by the service: the page once answered 400
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("from=2030-01-01&to=2020-01-01", "Must not be before"),
+        ("benchmark=ZZZZ", "ZZZZ"),
+        ("from=2099-01-01", "from"),  # valid on its own, refused by the service: the page once answered 400
+    ],
+)
 def test_a_bad_period_or_benchmark_keeps_the_portfolio_page_with_a_message(client, seeded, query, message):
     html = get_page(client, f"/portfolios/{seeded['portfolio']}?{query}")
     assert "alert-warning" in html and message in html
@@ -362,7 +404,9 @@ def test_asset_and_portfolio_pages_say_when_prices_are_sample_data(client, seede
 
 def test_sync_from_the_asset_page_keeps_typed_prices_and_says_which(client, seeded, api, no_csrf):
     assert api.patch(f"/api/assets/{seeded['asset']}", json={"purchase_date": "2013-02-01"}).status_code == 200
-    assert api.post(f"/api/assets/{seeded['asset']}/prices", json={"date": "2013-02-04", "price": "7"}).status_code == 201
+    assert (
+        api.post(f"/api/assets/{seeded['asset']}/prices", json={"date": "2013-02-04", "price": "7"}).status_code == 201
+    )
 
     html = client.post(f"/assets/{seeded['asset']}/sync", follow_redirects=True).get_data(as_text=True)
 
@@ -374,8 +418,13 @@ def test_sync_from_the_asset_page_keeps_typed_prices_and_says_which(client, seed
 
 def test_the_asset_page_edits_the_currency_refuses_pence_and_clears_it(client, seeded, api, no_csrf):
     url = f"/assets/{seeded['asset']}"
-    form = {"name": "Apple", "type": "stock", "symbol": "M&M.NS", "amount_invested": "1500",
-            "purchase_date": "2024-01-02"}
+    form = {
+        "name": "Apple",
+        "type": "stock",
+        "symbol": "M&M.NS",
+        "amount_invested": "1500",
+        "purchase_date": "2024-01-02",
+    }
 
     refused = client.post(f"{url}/edit", data={**form, "currency": "GBp"})
     assert refused.status_code == 400
@@ -391,9 +440,17 @@ def test_the_asset_page_edits_the_currency_refuses_pence_and_clears_it(client, s
 
 
 def test_a_new_asset_from_the_portfolio_page_takes_a_currency(client, seeded, api, no_csrf):
-    response = client.post(f"/portfolios/{seeded['portfolio']}/assets/new", data={
-        "name": "Vodafone", "type": "stock", "symbol": "VOD.L", "amount_invested": "1000",
-        "purchase_date": "2024-01-02", "currency": "GBP"})
+    response = client.post(
+        f"/portfolios/{seeded['portfolio']}/assets/new",
+        data={
+            "name": "Vodafone",
+            "type": "stock",
+            "symbol": "VOD.L",
+            "amount_invested": "1000",
+            "purchase_date": "2024-01-02",
+            "currency": "GBP",
+        },
+    )
 
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     created = api.get(response.headers["Location"].replace("/assets/", "/api/assets/")).json
@@ -401,6 +458,7 @@ def test_a_new_asset_from_the_portfolio_page_takes_a_currency(client, seeded, ap
 
 
 # --- Validation shared with the API (issue 8) ---
+
 
 def test_a_token_name_too_long_is_refused_next_to_the_field_not_cut(client, seeded, user, no_csrf, count_rows):
     response = client.post("/tokens", data={"name": "x" * 81})
@@ -416,8 +474,9 @@ def test_a_token_name_too_long_is_refused_next_to_the_field_not_cut(client, seed
     assert [t.name for t in auth_services.list_tokens(user)][-1] == "api"
 
 
-def test_bulk_paste_names_the_lines_of_a_repeated_date_and_counts_blank_leading_lines(client, seeded, no_csrf,
-                                                                                      count_rows):
+def test_bulk_paste_names_the_lines_of_a_repeated_date_and_counts_blank_leading_lines(
+    client, seeded, no_csrf, count_rows
+):
     url = f"/assets/{seeded['asset']}/prices/bulk"
 
     repeated = client.post(url, data={"lines": "2024-02-01,160\n2024-02-01,161"}).get_data(as_text=True)

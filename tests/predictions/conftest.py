@@ -3,6 +3,7 @@
 The app is shared by the session, so each fixture puts back what it changes (monkeypatch) and waits for
 background jobs before the tables are emptied.
 """
+
 import pytest
 
 from financial_dashboard.analytics.forecasting import training
@@ -11,8 +12,11 @@ from financial_dashboard.predictions import jobs, services
 from tests.market.conftest import fresh_cache, live  # noqa: F401  (fixtures for the live-source tests)
 
 LIGHT = ["naive", "drift", "random_forest", "svr"]
-TINY = {"random_forest": {"trees": 8, "refit_every": 10}, "svr": {"refit_every": 5},
-        "lstm": {"epochs": 2, "refit_epochs": 1, "units": [4, 2], "refit_every": 40}}
+TINY = {
+    "random_forest": {"trees": 8, "refit_every": 10},
+    "svr": {"refit_every": 5},
+    "lstm": {"epochs": 2, "refit_epochs": 1, "units": [4, 2], "refit_every": 40},
+}
 
 
 @pytest.fixture(autouse=True)

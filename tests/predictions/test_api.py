@@ -1,4 +1,5 @@
 """GET /api/predictions/...: a forecast with its track record against naive, the comparison, the models."""
+
 import datetime as dt
 
 import pytest
@@ -80,15 +81,18 @@ def test_a_training_older_than_a_day_is_replaced(api, trainings, monkeypatch, co
     assert trainings.count() == 2 and count_rows("forecast_models") == 1
 
 
-@pytest.mark.parametrize("query, field, text", [
-    ("model=prophet", "model", "Unknown model 'prophet'. Known models: naive, drift, lstm, random_forest, svr."),
-    ("model=lstm", "model", "The lstm model is not available on this server"),
-    ("days=0", "days", "greater than or equal to 1 and less than or equal to 30"),
-    ("days=31", "days", "less than or equal to 30"),
-    ("days=soon", "days", "Not a valid integer."),
-    ("kind=bond", "kind", "Must be one of: stock, crypto."),
-    ("wait=99", "wait", "less than or equal to 25"),
-])
+@pytest.mark.parametrize(
+    "query, field, text",
+    [
+        ("model=prophet", "model", "Unknown model 'prophet'. Known models: naive, drift, lstm, random_forest, svr."),
+        ("model=lstm", "model", "The lstm model is not available on this server"),
+        ("days=0", "days", "greater than or equal to 1 and less than or equal to 30"),
+        ("days=31", "days", "less than or equal to 30"),
+        ("days=soon", "days", "Not a valid integer."),
+        ("kind=bond", "kind", "Must be one of: stock, crypto."),
+        ("wait=99", "wait", "less than or equal to 25"),
+    ],
+)
 def test_bad_parameters_are_a_400_naming_the_field(api, query, field, text):
     response = api.get(f"/api/predictions/AAPL?{query}")
 
@@ -140,9 +144,11 @@ def test_the_comparison_leaves_out_models_without_enough_history_and_says_why(ap
 
     assert [row["model"] for row in body["models"]] == ["naive", "drift"]
     assert [s["model"] for s in body["skipped"]] == ["random_forest", "svr"]
-    assert body["skipped"][0]["reason"].endswith("needs at least 183 daily closes (94 to train on, plus 89 for a "
-                                                 "backtest of 60 forecast origins up to 30 days ahead); "
-                                                 "122 are available.")
+    assert body["skipped"][0]["reason"].endswith(
+        "needs at least 183 daily closes (94 to train on, plus 89 for a "
+        "backtest of 60 forecast origins up to 30 days ahead); "
+        "122 are available."
+    )
     monkeypatch.setitem(forecasts, "PREDICTIONS_HISTORY", "90d")
     none = api.get("/api/predictions/AAPL/compare?days=3")
     assert none.status_code == 400 and "needs at least 91 daily closes" in none.json["error"]["fields"]["symbol"][0]

@@ -1,4 +1,5 @@
 """`flask predictions train` and `flask predictions backtest`."""
+
 from financial_dashboard.extensions import db
 from financial_dashboard.predictions.models import ForecastModelRecord
 

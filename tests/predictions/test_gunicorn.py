@@ -1,6 +1,7 @@
 """An LSTM forecast under production gunicorn (gevent, one worker): the first request answers 202 and the
 client polls; meanwhile the worker keeps answering other requests at once; the answer is 14 trading days
 with bands and a backtest; and the worker process never loads TensorFlow (the child process that trains does)."""
+
 import json
 import threading
 import time

@@ -1,5 +1,6 @@
 """Forecasts on live-source bars (fake providers): newer bars mean a new training, outages follow the market
 data's stale and 503 rules, crypto pairs forecast every calendar day."""
+
 import datetime as dt
 
 import pandas as pd

@@ -1,5 +1,6 @@
 """The forecast page: its menu entry, a spinner while a first training runs, then the chart and the track
 record; errors in words; links from the market explorer and from assets with a symbol."""
+
 import json
 import re
 

@@ -1,5 +1,6 @@
 """Training on demand: one training at a time per model (across threads, processes and machines), long
 trainings in the background with 202 and polling, retraining now, failures as 503 rather than 500."""
+
 import threading
 import time
 
@@ -21,8 +22,9 @@ def test_two_requests_at_once_train_once_and_share_the_result(app, api, training
     answers = []
 
     def ask():
-        answers.append(api.client.get("/api/predictions/GOOG?model=svr&days=2",
-                                      headers={"Authorization": f"Bearer {api.token}"}))
+        answers.append(
+            api.client.get("/api/predictions/GOOG?model=svr&days=2", headers={"Authorization": f"Bearer {api.token}"})
+        )
 
     threads = [threading.Thread(target=ask) for _ in range(2)]
     for thread in threads:

@@ -1,10 +1,10 @@
 """TensorFlow stays out of the web process: starting the app, pages and every non-LSTM request never import it
 (nor scikit-learn: models train in child processes; test_gunicorn.py shows that an LSTM forecast does not
 import TensorFlow either), and gunicorn never preloads the app."""
-import importlib
-import runpy
+
 import json
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -48,8 +48,13 @@ print("REPORT " + json.dumps(report))
 
 
 def test_starting_the_app_and_serving_pages_and_non_lstm_requests_never_imports_tensorflow(tmp_path):
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "weight.db")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "weight.db")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("REPORT ")]
     assert done.returncode == 0 and lines, done.stderr[-3000:]
     report = json.loads(lines[0].removeprefix("REPORT "))
@@ -72,8 +77,14 @@ def test_model_options_from_the_environment_are_checked_when_the_app_starts(monk
     from financial_dashboard import create_app
 
     def start(options):
-        return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "o",
-                           "PREDICTIONS_MODEL_OPTIONS": options})
+        return create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "SECRET_KEY": "o",
+                "PREDICTIONS_MODEL_OPTIONS": options,
+            }
+        )
 
     assert start({"lstm": {"epochs": 20}}).config["PREDICTIONS_MODEL_OPTIONS"] == {"lstm": {"epochs": 20}}
     for options, message in (({"lstm": {"epoch": 20}}, "'lstm' is not valid"), ({"prophet": {}}, "Unknown model")):

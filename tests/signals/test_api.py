@@ -1,4 +1,5 @@
 """/api/signals/<symbol> and the explorer's signal panel on bundled and faked bars."""
+
 import pytest
 
 from financial_dashboard.analytics import signals as rules
@@ -45,10 +46,16 @@ def test_the_cost_per_trade_is_stated_and_lowers_the_return(client):
     assert costly["strategy_return_pct"] < free["strategy_return_pct"]
 
 
-@pytest.mark.parametrize("url, status, field", [
-    ("/api/signals/AAPL?period=30d", 400, "period"), ("/api/signals/AAPL?interval=5m", 400, "interval"),
-    ("/api/signals/AAPL?cost_pct=9", 400, "cost_pct"), ("/api/signals/AAPL?period=2w", 400, "period"),
-    ("/api/signals/ZZZZ", 404, None)])
+@pytest.mark.parametrize(
+    "url, status, field",
+    [
+        ("/api/signals/AAPL?period=30d", 400, "period"),
+        ("/api/signals/AAPL?interval=5m", 400, "interval"),
+        ("/api/signals/AAPL?cost_pct=9", 400, "cost_pct"),
+        ("/api/signals/AAPL?period=2w", 400, "period"),
+        ("/api/signals/ZZZZ", 404, None),
+    ],
+)
 def test_bad_requests_are_4xx_in_the_house_shape(client, url, status, field):
     error = signal(client, url, status)["error"]
     assert error["code"] == status

@@ -1,4 +1,5 @@
 """/api/watchlists: CRUD, items checked against the market data, each read with its quote and sparkline."""
+
 import pytest
 
 from financial_dashboard.market.providers import ProviderUnavailable
@@ -54,8 +55,19 @@ def test_items_carry_their_quote_and_30_day_sparkline(api, client):
 
     assert [item["symbol"] for item in body["items"]] == ["AAPL", "MSFT"]
     for item in body["items"]:
-        for field in ("price", "previous_close", "change", "change_pct", "change_30d_pct", "volume", "currency",
-                      "as_of", "source", "sample", "stale"):
+        for field in (
+            "price",
+            "previous_close",
+            "change",
+            "change_pct",
+            "change_30d_pct",
+            "volume",
+            "currency",
+            "as_of",
+            "source",
+            "sample",
+            "stale",
+        ):
             assert item[field] == quotes[item["symbol"]][field], field
         assert item["watchlist_id"] == watchlist and item["added_at"].endswith("Z")
     aapl = body["items"][0]

@@ -1,4 +1,5 @@
 """The watchlists page: tables of quotes with sparklines; create, rename, delete, add and remove in place."""
+
 import pytest
 
 from ..conftest import Page

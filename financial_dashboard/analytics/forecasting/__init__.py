@@ -4,6 +4,7 @@ Every model forecasts daily closes from ``fit(closes, features)`` and ``forecast
 Importing this package registers naive, drift, random_forest, svr and lstm without importing
 scikit-learn or TensorFlow: each model imports its library when it is first fitted.
 """
+
 from __future__ import annotations
 
 from ...common.registry import Registry
@@ -19,8 +20,19 @@ from .base import (
 )
 
 __all__ = [
-    "Forecast", "ForecastError", "ForecastModel", "ModelUnavailable", "NotEnoughHistory", "UnknownModel",
-    "available_models", "create_model", "future_dates", "get_model_class", "load_model", "model_names", "register",
+    "Forecast",
+    "ForecastError",
+    "ForecastModel",
+    "ModelUnavailable",
+    "NotEnoughHistory",
+    "UnknownModel",
+    "available_models",
+    "create_model",
+    "future_dates",
+    "get_model_class",
+    "load_model",
+    "model_names",
+    "register",
 ]
 
 _models = Registry(ForecastModel, "Model", UnknownModel)

@@ -7,6 +7,7 @@ refitted every ``refit_every`` origins on the closes up to the first origin of i
 after it in the block use the closes up to themselves as input but the same fit, so no origin ever
 sees a close after it. The naive forecast (the origin's close) is scored on the same origins.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,9 +22,9 @@ METRICS = {
     "rmse": "Root mean squared error of the forecast price.",
     "mape_pct": "Mean absolute error as a percentage of the actual price.",
     "directional_accuracy_pct": "Share of forecasts that called the direction of the move from the origin's "
-                                "close right (none for naive, which never calls a direction).",
+    "close right (none for naive, which never calls a direction).",
     "mase": "Mean absolute scaled error: the MAE divided by the mean absolute one-day change of the closes "
-            "before the first origin (below 1: better than that in-sample naive step).",
+    "before the first origin (below 1: better than that in-sample naive step).",
 }
 
 
@@ -59,31 +60,43 @@ class Backtest:
         actual = self.actual()
         start = values[self.positions]
         first = self.positions[0]
-        scale = float(np.mean(np.abs(np.diff(values[:first + 1])))) if first > 0 else np.nan
+        scale = float(np.mean(np.abs(np.diff(values[: first + 1])))) if first > 0 else np.nan
         tail = (1 - coverage) / 2
         dates = self.closes.index
         out = []
         for h in range(1, self.max_horizon + 1):
-            rows = np.flatnonzero(self.positions + h <= len(values) - 1)[-self.origins:]
+            rows = np.flatnonzero(self.positions + h <= len(values) - 1)[-self.origins :]
             truth, origin = actual[rows, h - 1], start[rows]
             model = _metrics(self.predicted[rows, h - 1], truth, origin, scale)
             naive = _metrics(origin, truth, origin, scale)
             ratio = model["mae"] / naive["mae"] if naive["mae"] > 0 else None
             logs = np.log(truth / self.predicted[rows, h - 1])
             band = [float(np.quantile(logs, tail)), float(np.quantile(logs, 1 - tail))]
-            out.append({"horizon": h, "origins": len(rows), "from": dates[self.positions[rows[0]]],
-                        "to": dates[self.positions[rows[-1]]], "model": model, "naive": naive,
-                        "ratio_to_naive": ratio, "band": band})
+            out.append(
+                {
+                    "horizon": h,
+                    "origins": len(rows),
+                    "from": dates[self.positions[rows[0]]],
+                    "to": dates[self.positions[rows[-1]]],
+                    "model": model,
+                    "naive": naive,
+                    "ratio_to_naive": ratio,
+                    "band": band,
+                }
+            )
         return out
 
 
 def _metrics(predicted, actual, origin, scale) -> dict:
     error = predicted - actual
     mae = float(np.mean(np.abs(error)))
-    result = {"mae": mae, "rmse": float(np.sqrt(np.mean(error ** 2))),
-              "mape_pct": float(np.mean(np.abs(error) / np.abs(actual)) * 100),
-              "directional_accuracy_pct": None,
-              "mase": mae / scale if scale and np.isfinite(scale) and scale > 0 else None}
+    result = {
+        "mae": mae,
+        "rmse": float(np.sqrt(np.mean(error**2))),
+        "mape_pct": float(np.mean(np.abs(error) / np.abs(actual)) * 100),
+        "directional_accuracy_pct": None,
+        "mase": mae / scale if scale and np.isfinite(scale) and scale > 0 else None,
+    }
     called = np.sign(predicted - origin) != 0
     if called.any():
         # Scored where the forecast called a direction at all (naive never does: "no change").
@@ -92,8 +105,15 @@ def _metrics(predicted, actual, origin, scale) -> dict:
     return result
 
 
-def walk_forward(model: ForecastModel, closes: pd.Series, features: pd.DataFrame | None = None, *,
-                 origins: int = 60, max_horizon: int = 30, progress=None) -> Backtest:
+def walk_forward(
+    model: ForecastModel,
+    closes: pd.Series,
+    features: pd.DataFrame | None = None,
+    *,
+    origins: int = 60,
+    max_horizon: int = 30,
+    progress=None,
+) -> Backtest:
     """Backtest ``model`` on ``closes``; leaves it fitted on the closes up to its last block's first origin."""
     n = len(closes)
     needed = needed_history(model, origins, max_horizon)
@@ -101,20 +121,22 @@ def walk_forward(model: ForecastModel, closes: pd.Series, features: pd.DataFrame
         raise NotEnoughHistory(
             f"{needed} closes are needed ({model.min_train} to train on, plus {origins + max_horizon - 1} for a "
             f"backtest of {origins} forecast origins up to {max_horizon} days ahead); {n} are available.",
-            needed, n)
+            needed,
+            n,
+        )
     positions = origin_positions(n, origins, max_horizon)
     predicted = np.empty((len(positions), max_horizon))
     every = max(1, int(model.refit_every))
     blocks = range(0, len(positions), every)
     for number, start in enumerate(blocks):
-        block = positions[start:start + every]
+        block = positions[start : start + every]
         first = block[0]
-        prefix_features = None if features is None else features.iloc[:first + 1]
+        prefix_features = None if features is None else features.iloc[: first + 1]
         fit = model.fit if number == 0 else model.refit
-        fit(closes.iloc[:first + 1], prefix_features, progress)
+        fit(closes.iloc[: first + 1], prefix_features, progress)
         # The same fit, fed the closes up to each origin of the block (and only those: see predict_paths).
         model.observe(closes, features)
-        predicted[start:start + len(block)] = model.predict_paths(block, max_horizon)
+        predicted[start : start + len(block)] = model.predict_paths(block, max_horizon)
         if progress is not None:
             progress({"stage": "backtest", "block": number + 1, "blocks": len(blocks)})
     return Backtest(closes, positions, predicted, origins, len(blocks))
@@ -129,8 +151,10 @@ def verdict(name: str, summary: dict, trading_days: bool = True) -> str:
     horizon = f"{summary['horizon']}-day"
     ratio = summary["ratio_to_naive"]
     if name == "naive":
-        return (f"{span} assuming no change missed the {horizon} close by {summary['naive']['mape_pct']:.1f} % "
-                f"on average; this is the baseline every model must beat.")
+        return (
+            f"{span} assuming no change missed the {horizon} close by {summary['naive']['mape_pct']:.1f} % "
+            f"on average; this is the baseline every model must beat."
+        )
     if ratio is None:
         return f"{span} the price did not move, so its {horizon} forecasts cannot be compared with assuming no change."
     change = round(abs(1 - ratio) * 100)
@@ -138,5 +162,7 @@ def verdict(name: str, summary: dict, trading_days: bool = True) -> str:
         return f"{span} its {horizon} forecasts were as accurate as assuming no change."
     if ratio < 1:
         return f"{span} its {horizon} forecasts were {change} % more accurate than assuming no change."
-    return (f"{span} its {horizon} forecasts were {change} % less accurate than assuming no change: "
-            f"it does not beat the naive forecast.")
+    return (
+        f"{span} its {horizon} forecasts were {change} % less accurate than assuming no change: "
+        f"it does not beat the naive forecast."
+    )

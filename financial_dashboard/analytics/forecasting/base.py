@@ -6,6 +6,7 @@ once, which is what the walk-forward backtest needs; ``forecast`` is the same fr
 Bands are not the model's own opinion: ``calibrate`` hands it the empirical quantiles of its backtest
 errors at each horizon, and ``forecast`` applies them to its path.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -116,8 +117,11 @@ class ForecastModel:
 
     def _remember(self, closes, features):
         if len(closes) < self.min_train:
-            raise NotEnoughHistory(f"{self.label} needs at least {self.min_train} closes to train, got {len(closes)}.",
-                                   self.min_train, len(closes))
+            raise NotEnoughHistory(
+                f"{self.label} needs at least {self.min_train} closes to train, got {len(closes)}.",
+                self.min_train,
+                len(closes),
+            )
         if self.uses_features and (features is None or len(features) != len(closes)):
             raise ValueError(f"{self.label} needs a feature frame aligned with the closes.")
         self.closes = closes.astype("float64")

@@ -1,4 +1,5 @@
 """The baselines: ``naive`` (the last close carried forward) and ``drift`` (a random walk with drift)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,8 +11,9 @@ from .base import ForecastModel
 @register("naive")
 class Naive(ForecastModel):
     label = "Naive"
-    description = ("Tomorrow equals today: the last close carried forward. The baseline every other model "
-                   "is measured against.")
+    description = (
+        "Tomorrow equals today: the last close carried forward. The baseline every other model is measured against."
+    )
     min_train = 2
 
     def _fit(self, progress):
@@ -24,8 +26,10 @@ class Naive(ForecastModel):
 @register("drift")
 class Drift(ForecastModel):
     label = "Drift"
-    description = ("Random walk with drift: the last close moved by the average daily log return of the "
-                   "history up to the forecast origin, compounded for each day ahead.")
+    description = (
+        "Random walk with drift: the last close moved by the average daily log return of the "
+        "history up to the forecast origin, compounded for each day ahead."
+    )
     min_train = 2
 
     def _fit(self, progress):

@@ -11,6 +11,7 @@ remember (the EMAs, Wilder's averages, the last 20 closes) and updates them one 
 many paths at once. Its features equal ``build_features`` on the same closes (tests check it); future
 volume is unknown and is taken as unchanged (a volume change of 0).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +24,14 @@ RSI_WINDOW = 14
 FAST, SLOW, SIGNAL = 12, 26, 9
 BAND_WINDOW, BAND_K = 20, 2
 MOMENTUM = 10
-FEATURES = (*(f"return_{lag}" for lag in range(LAGS)), "rsi", "macd_histogram", "bollinger_b", "momentum",
-            "volume_change")
+FEATURES = (
+    *(f"return_{lag}" for lag in range(LAGS)),
+    "rsi",
+    "macd_histogram",
+    "bollinger_b",
+    "momentum",
+    "volume_change",
+)
 # Bars before the first row where every feature is defined (the MACD signal needs 26 + 9 - 1).
 WARMUP = SLOW + SIGNAL - 1
 
@@ -55,17 +62,25 @@ def wilder_averages(close: pd.Series) -> pd.DataFrame:
     diff = close.diff()
     up = diff.where(diff > 0, 0.0)
     down = -diff.where(diff < 0, 0.0)
-    return pd.DataFrame({"avg_up": up.ewm(alpha=1 / RSI_WINDOW, adjust=False).mean(),
-                         "avg_down": down.ewm(alpha=1 / RSI_WINDOW, adjust=False).mean()})
+    return pd.DataFrame(
+        {
+            "avg_up": up.ewm(alpha=1 / RSI_WINDOW, adjust=False).mean(),
+            "avg_down": down.ewm(alpha=1 / RSI_WINDOW, adjust=False).mean(),
+        }
+    )
 
 
 def indicator_memory(closes: pd.Series) -> dict[str, np.ndarray]:
     """What the indicators remember at every bar: the MACD EMAs and signal, Wilder's averages of RSI."""
     macd = indicators.macd(closes, FAST, SLOW, SIGNAL)
     wilder = wilder_averages(closes)
-    return {"ema_fast": indicators.ema(closes, FAST).to_numpy(), "ema_slow": indicators.ema(closes, SLOW).to_numpy(),
-            "signal": macd["signal"].to_numpy(), "avg_up": wilder["avg_up"].to_numpy(),
-            "avg_down": wilder["avg_down"].to_numpy()}
+    return {
+        "ema_fast": indicators.ema(closes, FAST).to_numpy(),
+        "ema_slow": indicators.ema(closes, SLOW).to_numpy(),
+        "signal": macd["signal"].to_numpy(),
+        "avg_up": wilder["avg_up"].to_numpy(),
+        "avg_down": wilder["avg_down"].to_numpy(),
+    }
 
 
 class FeatureState:
@@ -80,7 +95,7 @@ class FeatureState:
             setattr(self, name, values[ends])
         depth = max(BAND_WINDOW, MOMENTUM + 1, LAGS + 1)
         # history[:, -1] is each path's latest close.
-        self.history = np.stack([closes[end - depth + 1:end + 1] for end in ends])
+        self.history = np.stack([closes[end - depth + 1 : end + 1] for end in ends])
         self.current = features[ends].copy()
 
     def step(self, new_closes: np.ndarray) -> np.ndarray:
@@ -102,8 +117,9 @@ class FeatureState:
         width = 2 * BAND_K * std
         with np.errstate(divide="ignore", invalid="ignore"):
             percent_b = np.where(width > 0, (close - (mean - BAND_K * std)) / width, 0.5)
-        returns = np.log(self.history[:, -LAGS:] / self.history[:, -LAGS - 1:-1])[:, ::-1]
+        returns = np.log(self.history[:, -LAGS:] / self.history[:, -LAGS - 1 : -1])[:, ::-1]
         momentum = close / self.history[:, -MOMENTUM - 1] - 1.0
-        self.current = np.column_stack([returns, rsi / 100.0, (macd - self.signal) / close, percent_b, momentum,
-                                        np.zeros_like(close)])
+        self.current = np.column_stack(
+            [returns, rsi / 100.0, (macd - self.signal) / close, percent_b, momentum, np.zeros_like(close)]
+        )
         return self.current

@@ -8,6 +8,7 @@ serving other requests meanwhile.
 
 Run as ``python -m financial_dashboard.analytics.forecasting.isolated REQUEST RESULT`` (pickled files).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,11 +37,19 @@ def train_in_child(name: str, frame, *, timeout: float, progress=None, **kwargs)
     with tempfile.TemporaryDirectory(prefix="forecast-") as folder:
         request, result, errors = (Path(folder) / n for n in ("request.pkl", "result.pkl", "stderr.txt"))
         request.write_bytes(pickle.dumps({"name": name, "frame": frame, "kwargs": kwargs}))
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT),
-                                                                        os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])),
+        }
         with open(errors, "wb") as stderr:
-            child = subprocess.Popen([sys.executable, "-m", __name__, str(request), str(result)], cwd=PACKAGE_ROOT,
-                                     env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
+            child = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(request), str(result)],
+                cwd=PACKAGE_ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+            )
         expired = threading.Event()
         timer = threading.Timer(timeout, lambda: (expired.set(), child.kill()))
         timer.daemon = True
@@ -57,8 +66,13 @@ def train_in_child(name: str, frame, *, timeout: float, progress=None, **kwargs)
                 child.wait()
             child.stdout.close()
         if code != 0 or not result.exists():
-            cause = (f"took longer than {timeout:g} s and was stopped" if expired.is_set()
-                     else f"was ended by signal {-code}" if code < 0 else f"failed (exit code {code})")
+            cause = (
+                f"took longer than {timeout:g} s and was stopped"
+                if expired.is_set()
+                else f"was ended by signal {-code}"
+                if code < 0
+                else f"failed (exit code {code})"
+            )
             tail = errors.read_text(errors="replace").strip().splitlines()[-1:] if code > 0 else []
             raise TrainingFailed(f"The {name} training {cause}." + (f" Last message: {tail[0][:300]}" if tail else ""))
         outcome = pickle.loads(result.read_bytes())  # noqa: S301 - written by our own child process

@@ -9,6 +9,7 @@ A refit (the backtest's expanding window, and the final model) continues from th
 for a few epochs instead of starting over. Inference is one ``tf.function`` with a fixed input signature
 that runs the whole recursive forecast in a graph loop: a 30-day forecast is one call, traced once.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -46,14 +47,29 @@ def tensorflow():
 @register("lstm")
 class Lstm(ForecastModel):
     label = "LSTM"
-    description = ("Two LSTM layers with dropout (Keras on TensorFlow) over a look-back window of scaled closes, "
-                   "predicting the next daily return, with early stopping on the most recent part of the "
-                   "training data; multi-day forecasts are recursive, each predicted close joining the window.")
+    description = (
+        "Two LSTM layers with dropout (Keras on TensorFlow) over a look-back window of scaled closes, "
+        "predicting the next daily return, with early stopping on the most recent part of the "
+        "training data; multi-day forecasts are recursive, each predicted close joining the window."
+    )
     heavy = True
     min_train = 60
 
-    def __init__(self, seed=42, weekdays_only=True, units=(32, 16), dropout=0.2, epochs=40, refit_epochs=5,
-                 patience=5, batch_size=32, validation=0.15, learning_rate=1e-3, look_back=None, refit_every=45):
+    def __init__(
+        self,
+        seed=42,
+        weekdays_only=True,
+        units=(32, 16),
+        dropout=0.2,
+        epochs=40,
+        refit_epochs=5,
+        patience=5,
+        batch_size=32,
+        validation=0.15,
+        learning_rate=1e-3,
+        look_back=None,
+        refit_every=45,
+    ):
         super().__init__(seed, weekdays_only)
         self.units, self.dropout, self.epochs, self.refit_epochs = tuple(units), dropout, epochs, refit_epochs
         self.patience, self.batch_size, self.validation = patience, batch_size, validation
@@ -68,10 +84,18 @@ class Lstm(ForecastModel):
         return importlib.util.find_spec("tensorflow") is not None
 
     def options(self):
-        return {"units": list(self.units), "dropout": self.dropout, "epochs": self.epochs,
-                "refit_epochs": self.refit_epochs, "patience": self.patience, "batch_size": self.batch_size,
-                "validation": self.validation, "learning_rate": self.learning_rate, "look_back": self.look_back,
-                "refit_every": self.refit_every}
+        return {
+            "units": list(self.units),
+            "dropout": self.dropout,
+            "epochs": self.epochs,
+            "refit_epochs": self.refit_epochs,
+            "patience": self.patience,
+            "batch_size": self.batch_size,
+            "validation": self.validation,
+            "learning_rate": self.learning_rate,
+            "look_back": self.look_back,
+            "refit_every": self.refit_every,
+        }
 
     # --- data ---
     def _windows(self):
@@ -79,7 +103,7 @@ class Lstm(ForecastModel):
         logs = np.log(self.closes.to_numpy())
         lb = self.look_back
         ends = np.arange(lb - 1, len(logs) - 1)
-        windows = np.stack([logs[end - lb + 1:end + 1] for end in ends])
+        windows = np.stack([logs[end - lb + 1 : end + 1] for end in ends])
         x = self._scaled(windows)
         y = (logs[ends + 1] - logs[ends]) / self.scale
         return x, y.astype("float32")
@@ -124,11 +148,24 @@ class Lstm(ForecastModel):
         self.samples = len(y)
         callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)]
         if progress is not None:
-            callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: progress(
-                {"stage": stage, "epoch": epoch + 1, "epochs": epochs, "loss": float(logs.get("loss", 0.0))})))
+            callbacks.append(
+                keras.callbacks.LambdaCallback(
+                    on_epoch_end=lambda epoch, logs: progress(
+                        {"stage": stage, "epoch": epoch + 1, "epochs": epochs, "loss": float(logs.get("loss", 0.0))}
+                    )
+                )
+            )
         # validation_split takes the last part of the data, before shuffling: the most recent windows.
-        history = self.net.fit(x, y, epochs=epochs, batch_size=self.batch_size, validation_split=self.validation,
-                               shuffle=True, callbacks=callbacks, verbose=0)
+        history = self.net.fit(
+            x,
+            y,
+            epochs=epochs,
+            batch_size=self.batch_size,
+            validation_split=self.validation,
+            shuffle=True,
+            callbacks=callbacks,
+            verbose=0,
+        )
         self.epochs_run += len(history.history.get("loss", ()))
 
     # --- forecasting ---
@@ -141,8 +178,9 @@ class Lstm(ForecastModel):
             # One trace for every batch size and horizon: a fixed signature, float32, a graph loop rather
             # than one eager call per day. The window holds log closes relative to its newest close (small
             # numbers, exact enough in float32); appending a return r shifts every entry by -r.
-            @tf.function(input_signature=[tf.TensorSpec([None, self.look_back], tf.float32),
-                                          tf.TensorSpec([], tf.int32)])
+            @tf.function(
+                input_signature=[tf.TensorSpec([None, self.look_back], tf.float32), tf.TensorSpec([], tf.int32)]
+            )
             def roll(window, steps):
                 out = tf.TensorArray(tf.float32, size=steps)
                 for i in tf.range(steps):
@@ -158,12 +196,18 @@ class Lstm(ForecastModel):
         if np.any(ends < self.look_back - 1):
             raise ValueError("Every origin needs a full look-back window before it.")
         logs = np.log(self.closes.to_numpy())
-        windows = np.stack([logs[end - self.look_back + 1:end + 1] - logs[end] for end in ends])
+        windows = np.stack([logs[end - self.look_back + 1 : end + 1] - logs[end] for end in ends])
         return self._predictor()(windows.astype("float32"), np.int32(steps)).numpy().astype("float64")
 
     def info(self):
-        return {**super().info(), "training_samples": self.samples, "look_back": self.look_back,
-                "epochs": self.epochs_run, "max_epochs": self.epochs, "units": list(self.units)}
+        return {
+            **super().info(),
+            "training_samples": self.samples,
+            "look_back": self.look_back,
+            "epochs": self.epochs_run,
+            "max_epochs": self.epochs,
+            "units": list(self.units),
+        }
 
     # --- storage ---
     def _state_arrays(self):

@@ -7,6 +7,7 @@ thousands of one-row predictions, where scikit-learn's input checks cost more th
 each model also predicts straight from its fitted arrays (``_predict_step``; tests hold it equal to
 the pipeline's ``predict``).
 """
+
 from __future__ import annotations
 
 import importlib.util

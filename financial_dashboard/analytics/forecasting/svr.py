@@ -1,4 +1,5 @@
 """``svr``: a support vector regression (RBF kernel) on the indicator features, predicting the next return."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,9 +12,11 @@ from .regression import FeatureRegressor
 @register("svr")
 class SupportVectorRegression(FeatureRegressor):
     label = "SVR"
-    description = ("Support vector regression (scikit-learn, RBF kernel, scaled features and target) on lagged "
-                   "returns, RSI, MACD, Bollinger %B, momentum and volume change, predicting the next daily "
-                   "return; multi-day forecasts are recursive.")
+    description = (
+        "Support vector regression (scikit-learn, RBF kernel, scaled features and target) on lagged "
+        "returns, RSI, MACD, Bollinger %B, momentum and volume change, predicting the next daily "
+        "return; multi-day forecasts are recursive."
+    )
 
     def __init__(self, seed=42, weekdays_only=True, c=1.0, epsilon=0.1, refit_every=1):
         super().__init__(seed, weekdays_only)

@@ -3,6 +3,7 @@
 The result holds everything an answer needs (the backtest per horizon and the forecast path up to
 ``max_horizon`` days), so answering from a stored training never loads the model or its library.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -46,12 +47,23 @@ def check_history(name: str, available: int, origins: int = ORIGINS, max_horizon
         raise NotEnoughHistory(
             f"The {name} forecast needs at least {needed} daily closes ({min_train} to train on, plus "
             f"{origins + max_horizon - 1} for a backtest of {origins} forecast origins up to {max_horizon} days "
-            f"ahead); {available} are available.", needed, available)
+            f"ahead); {available} are available.",
+            needed,
+            available,
+        )
 
 
-def train(name: str, frame: pd.DataFrame, *, options: dict | None = None, origins: int = ORIGINS,
-          max_horizon: int = MAX_HORIZON, coverage: float = COVERAGE, weekdays_only: bool = True,
-          progress=None) -> TrainedModel:
+def train(
+    name: str,
+    frame: pd.DataFrame,
+    *,
+    options: dict | None = None,
+    origins: int = ORIGINS,
+    max_horizon: int = MAX_HORIZON,
+    coverage: float = COVERAGE,
+    weekdays_only: bool = True,
+    progress=None,
+) -> TrainedModel:
     """Backtest ``name`` on ``frame`` (OHLCV, oldest first), then fit it on every close and forecast."""
     started = time.perf_counter()
     options = dict(options or {})
@@ -67,8 +79,23 @@ def train(name: str, frame: pd.DataFrame, *, options: dict | None = None, origin
     forecast = model.forecast(max_horizon)
     if not (np.all(np.isfinite(forecast.prices)) and np.all(forecast.prices > 0)):
         raise NotEnoughHistory(f"The {name} model produced no usable forecast on these closes.", 0, len(closes))
-    info = {**model.info(), "refits": backtest.refits + 1, "refit_every": model.refit_every,
-            "data_range": {"from": closes.index[0], "to": closes.index[-1]}, "closes": len(closes),
-            "method": "recursive", "band_coverage_pct": round(coverage * 100)}
-    return TrainedModel(name, model.to_bytes(), info, horizons, forecast.prices.tolist(), forecast.lower.tolist(),
-                        forecast.upper.tolist(), closes.index[-1], time.perf_counter() - started)
+    info = {
+        **model.info(),
+        "refits": backtest.refits + 1,
+        "refit_every": model.refit_every,
+        "data_range": {"from": closes.index[0], "to": closes.index[-1]},
+        "closes": len(closes),
+        "method": "recursive",
+        "band_coverage_pct": round(coverage * 100),
+    }
+    return TrainedModel(
+        name,
+        model.to_bytes(),
+        info,
+        horizons,
+        forecast.prices.tolist(),
+        forecast.lower.tolist(),
+        forecast.upper.tolist(),
+        closes.index[-1],
+        time.perf_counter() - started,
+    )

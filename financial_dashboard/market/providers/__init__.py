@@ -1,4 +1,5 @@
 """Registry of market-data providers, looked up by name (modelled on redash's query_runner registry)."""
+
 from __future__ import annotations
 
 from ...common.registry import Registry
@@ -18,9 +19,22 @@ from .base import (
 )
 
 __all__ = [
-    "INTERVALS", "OHLCV_COLUMNS", "InvalidSymbol", "MarketDataError", "MarketDataProvider",
-    "ProviderUnavailable", "RateLimited", "SymbolNotFound", "UnknownProvider", "UnsupportedInterval",
-    "as_utc", "available_providers", "create_provider", "get_provider_class", "normalize_ohlcv", "register",
+    "INTERVALS",
+    "OHLCV_COLUMNS",
+    "InvalidSymbol",
+    "MarketDataError",
+    "MarketDataProvider",
+    "ProviderUnavailable",
+    "RateLimited",
+    "SymbolNotFound",
+    "UnknownProvider",
+    "UnsupportedInterval",
+    "as_utc",
+    "available_providers",
+    "create_provider",
+    "get_provider_class",
+    "normalize_ohlcv",
+    "register",
 ]
 
 _providers = Registry(MarketDataProvider, "Provider", UnknownProvider)
@@ -43,8 +57,9 @@ def create_provider(name: str, **options) -> MarketDataProvider:
     """An instance of the provider `name`, configured by keyword arguments."""
     cls = get_provider_class(name)
     if not cls.enabled():
-        raise ProviderUnavailable(f"The {name} provider's library is not installed.",
-                                  provider=name, cause="not installed")
+        raise ProviderUnavailable(
+            f"The {name} provider's library is not installed.", provider=name, cause="not installed"
+        )
     return cls(**options)
 
 

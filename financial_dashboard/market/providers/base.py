@@ -1,4 +1,5 @@
 """The market-data provider interface: base class, errors and the one normalised OHLCV shape."""
+
 from __future__ import annotations
 
 import abc
@@ -223,8 +224,9 @@ class MarketDataProvider(abc.ABC):
             raise InvalidSymbol("A symbol must be text.", provider=self.name)
         canonical = symbol.strip().upper()
         if not self.symbol_pattern.match(canonical):
-            raise InvalidSymbol(f"{symbol!r} is not a valid symbol ({self.symbol_hint}).",
-                                symbol=symbol, provider=self.name)
+            raise InvalidSymbol(
+                f"{symbol!r} is not a valid symbol ({self.symbol_hint}).", symbol=symbol, provider=self.name
+            )
         return canonical
 
     @property
@@ -249,8 +251,9 @@ class MarketDataProvider(abc.ABC):
         return start
 
     @abc.abstractmethod
-    def fetch_ohlcv(self, symbol: str, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
-                    interval: str = "1d") -> pd.DataFrame:
+    def fetch_ohlcv(
+        self, symbol: str, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None, interval: str = "1d"
+    ) -> pd.DataFrame:
         """Bars for `symbol` in the normalised shape (see `normalize_ohlcv`).
 
         Prices are as traded, adjusted for stock splits only (never for dividends), in the major unit of

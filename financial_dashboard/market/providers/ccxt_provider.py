@@ -4,6 +4,7 @@ Every fetch is bounded by one deadline (deadline.py), market download and all pa
 in the pair's quote currency (USDT for BTC/USDT). Bars are stored and cached as ``ccxt:<exchange>``, so
 switching CCXT_EXCHANGE never serves one exchange's bars as another's.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -68,8 +69,11 @@ def exchange_problem(exchange_id: str) -> str | None:
     if exchange_id in known:
         return None
     close = difflib.get_close_matches(str(exchange_id).lower(), known, n=3)
-    return (f"{exchange_id!r} is not a ccxt exchange id" + (f"; did you mean {', '.join(close)}?" if close else ".")
-            + " Ids are lower case, e.g. binance, kraken, coinbase, bitstamp.")
+    return (
+        f"{exchange_id!r} is not a ccxt exchange id"
+        + (f"; did you mean {', '.join(close)}?" if close else ".")
+        + " Ids are lower case, e.g. binance, kraken, coinbase, bitstamp."
+    )
 
 
 def get_exchange(exchange_id: str, timeout_ms: int):
@@ -81,8 +85,11 @@ def get_exchange(exchange_id: str, timeout_ms: int):
 
             if exchange_id not in ccxt.exchanges:
                 raise ValueError(exchange_problem(exchange_id) or f"ccxt has no exchange {exchange_id!r}")
-            config = {"enableRateLimit": True, "timeout": timeout_ms,
-                      "options": dict(_EXCHANGE_OPTIONS.get(exchange_id, {}))}
+            config = {
+                "enableRateLimit": True,
+                "timeout": timeout_ms,
+                "options": dict(_EXCHANGE_OPTIONS.get(exchange_id, {})),
+            }
             exchange = getattr(ccxt, exchange_id)(config)
             bounded(exchange.session)  # ccxt's requests session: every page within the fetch's deadline
             _exchanges[exchange_id] = exchange
@@ -99,8 +106,9 @@ class CcxtProvider(MarketDataProvider):
     symbol_pattern = pair_syntax(20)
     symbol_hint = "BASE/QUOTE such as BTC/USDT"
 
-    def __init__(self, exchange_id: str = "binance", timeout: float = 10.0, page_limit: int = 1000,
-                 max_pages: int = MAX_PAGES):
+    def __init__(
+        self, exchange_id: str = "binance", timeout: float = 10.0, page_limit: int = 1000, max_pages: int = MAX_PAGES
+    ):
         # Checked fully (against ccxt.exchanges) on first use, so that constructing stays cheap.
         if not re.fullmatch(r"[a-z0-9_]+", exchange_id or ""):
             raise ValueError(f"Not a ccxt exchange id: {exchange_id!r}")
@@ -145,13 +153,18 @@ class CcxtProvider(MarketDataProvider):
             raise UnsupportedRange(
                 f"{self.exchange_id} serves {size} candles a page and a request reads at most {self.max_pages} "
                 f"pages, so {interval} bars go back {days} days at most; choose a shorter period or a longer "
-                "interval.", provider=self.name)
+                "interval.",
+                provider=self.name,
+            )
 
     def validate_symbol(self, symbol: str) -> str:
         match = self.symbol_pattern.match(symbol.strip().upper()) if isinstance(symbol, str) else None
         if match is None:
-            raise InvalidSymbol(f"{symbol!r} is not a valid pair ({self.symbol_hint}).",
-                                symbol=symbol if isinstance(symbol, str) else None, provider=self.name)
+            raise InvalidSymbol(
+                f"{symbol!r} is not a valid pair ({self.symbol_hint}).",
+                symbol=symbol if isinstance(symbol, str) else None,
+                provider=self.name,
+            )
         return f"{match.group(1)}/{match.group(2)}"
 
     def validate_interval(self, interval: str) -> str:
@@ -181,8 +194,7 @@ class CcxtProvider(MarketDataProvider):
         with deadline(self.timeout):
             markets = self.load_markets()
             if symbol not in markets:
-                raise SymbolNotFound(f"{self.exchange_id} has no market {symbol}.", symbol=symbol,
-                                     provider=self.name)
+                raise SymbolNotFound(f"{self.exchange_id} has no market {symbol}.", symbol=symbol, provider=self.name)
             rows = self._fetch_pages(exchange, symbol, timeframe, start, end)
         quote = markets[symbol].get("quote") or symbol.split("/")[1]
         if not rows:
@@ -224,8 +236,13 @@ class CcxtProvider(MarketDataProvider):
                 break
             upper = since - 1
         else:
-            logger.info("Read the newest %d pages of %s %s on %s (the most one request reads)", self.max_pages,
-                        symbol, timeframe, self.exchange_id)
+            logger.info(
+                "Read the newest %d pages of %s %s on %s (the most one request reads)",
+                self.max_pages,
+                symbol,
+                timeframe,
+                self.exchange_id,
+            )
         return rows
 
     def search_symbols(self, query: str, limit: int = 20) -> list[dict]:
@@ -241,8 +258,16 @@ class CcxtProvider(MarketDataProvider):
         candidates = sorted(s for s, m in markets.items() if m.get("spot", True) and m.get("active") is not False)
         ranked = [s for s in candidates if s.startswith(needle)]
         ranked += [s for s in candidates if needle in s and not s.startswith(needle)]
-        return [{"symbol": s, "name": f"{markets[s].get('base')} / {markets[s].get('quote')}", "type": "crypto",
-                 "source": self.name, "currency": markets[s].get("quote")} for s in ranked[:limit]]
+        return [
+            {
+                "symbol": s,
+                "name": f"{markets[s].get('base')} / {markets[s].get('quote')}",
+                "type": "crypto",
+                "source": self.name,
+                "currency": markets[s].get("quote"),
+            }
+            for s in ranked[:limit]
+        ]
 
     def _guarded(self, symbol: str | None, call, *args):
         """Run a ccxt call, turning its exceptions into MarketDataErrors."""
@@ -258,30 +283,46 @@ class CcxtProvider(MarketDataProvider):
         if isinstance(exc, (ccxt.RateLimitExceeded, ccxt.DDoSProtection)):
             # Best effort: another thread may have overwritten the shared exchange's last headers.
             headers = getattr(self.exchange, "last_response_headers", None) or {}
-            return RateLimited(f"{where} is rate limiting requests.", symbol=symbol, provider=self.name,
-                               retry_after=retry_after_seconds(headers.get("Retry-After")))
+            return RateLimited(
+                f"{where} is rate limiting requests.",
+                symbol=symbol,
+                provider=self.name,
+                retry_after=retry_after_seconds(headers.get("Retry-After")),
+            )
         if isinstance(exc, (ccxt.RequestTimeout, DeadlineExceeded)):
-            return ProviderUnavailable(f"{where} did not answer in time.", symbol=symbol, provider=self.name,
-                                       cause="timeout")
+            return ProviderUnavailable(
+                f"{where} did not answer in time.", symbol=symbol, provider=self.name, cause="timeout"
+            )
         status = _http_status(exc)
         if isinstance(exc, ccxt.ExchangeNotAvailable) and status in _REFUSALS:
-            return ProviderRefused(f"{where} refuses requests from this server (HTTP {status}); exchanges block "
-                                   "some countries and many cloud regions.", symbol=symbol, provider=self.name,
-                                   cause=f"refused by {where} (HTTP {status})")
+            return ProviderRefused(
+                f"{where} refuses requests from this server (HTTP {status}); exchanges block "
+                "some countries and many cloud regions.",
+                symbol=symbol,
+                provider=self.name,
+                cause=f"refused by {where} (HTTP {status})",
+            )
         if isinstance(exc, ccxt.ExchangeNotAvailable):
-            return ProviderUnavailable(f"{where} is not available.", symbol=symbol, provider=self.name,
-                                       cause="exchange unavailable")
+            return ProviderUnavailable(
+                f"{where} is not available.", symbol=symbol, provider=self.name, cause="exchange unavailable"
+            )
         if isinstance(exc, ccxt.NetworkError):
-            return ProviderUnavailable(f"{where} could not be reached.", symbol=symbol, provider=self.name,
-                                       cause="network error")
+            return ProviderUnavailable(
+                f"{where} could not be reached.", symbol=symbol, provider=self.name, cause="network error"
+            )
         if isinstance(exc, ccxt.BadSymbol):
             return SymbolNotFound(f"{where} does not know the symbol {symbol}.", symbol=symbol, provider=self.name)
         if isinstance(exc, ccxt.BaseError):
-            return ProviderUnavailable(f"{where} returned an error.", symbol=symbol, provider=self.name,
-                                       cause="exchange error")
+            return ProviderUnavailable(
+                f"{where} returned an error.", symbol=symbol, provider=self.name, cause="exchange error"
+            )
         logger.warning("Unexpected ccxt error on %s for %s", self.exchange_id, symbol, exc_info=exc)
-        return ProviderUnavailable(f"{where} returned something unexpected.", symbol=symbol, provider=self.name,
-                                   cause="unexpected provider error")
+        return ProviderUnavailable(
+            f"{where} returned something unexpected.",
+            symbol=symbol,
+            provider=self.name,
+            cause="unexpected provider error",
+        )
 
 
 def _epoch_ms(ts: pd.Timestamp) -> int:

@@ -14,6 +14,7 @@ interrupted by the event loop (gevent patches the sockets requests uses, so ther
 enforced by gevent's own socket waits). The deadline lives in a ContextVar, which is per thread and, with
 greenlet >= 1.0, per greenlet: concurrent fetches sharing one session each keep their own.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -24,8 +24,15 @@ class ProviderUnavailable(MarketDataError):
 
     default_cause = "network error"
 
-    def __init__(self, message: str, *, symbol: str | None = None, provider: str | None = None,
-                 cause: str | None = None, retry_after: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        symbol: str | None = None,
+        provider: str | None = None,
+        cause: str | None = None,
+        retry_after: int | None = None,
+    ):
         super().__init__(message, symbol=symbol, provider=provider)
         self.cause = cause or self.default_cause
         self.retry_after = 60 if retry_after is None else int(retry_after)
@@ -43,8 +50,9 @@ class UnsupportedInterval(MarketDataError):
     def __init__(self, interval: str, allowed, *, provider: str | None = None):
         self.interval = interval
         self.allowed = tuple(allowed)
-        super().__init__(f"Interval {interval!r} is not supported; use one of: {', '.join(self.allowed)}.",
-                         provider=provider)
+        super().__init__(
+            f"Interval {interval!r} is not supported; use one of: {', '.join(self.allowed)}.", provider=provider
+        )
 
 
 class ProviderRefused(ProviderUnavailable):
@@ -55,10 +63,22 @@ class ProviderRefused(ProviderUnavailable):
 
     default_cause = "refused"
 
-    def __init__(self, message: str, *, symbol: str | None = None, provider: str | None = None,
-                 cause: str | None = None, retry_after: int | None = None):
-        super().__init__(message, symbol=symbol, provider=provider, cause=cause,
-                         retry_after=3600 if retry_after is None else retry_after)
+    def __init__(
+        self,
+        message: str,
+        *,
+        symbol: str | None = None,
+        provider: str | None = None,
+        cause: str | None = None,
+        retry_after: int | None = None,
+    ):
+        super().__init__(
+            message,
+            symbol=symbol,
+            provider=provider,
+            cause=cause,
+            retry_after=3600 if retry_after is None else retry_after,
+        )
 
 
 class UnsupportedRange(MarketDataError):

@@ -1,4 +1,5 @@
 """A deterministic in-memory provider for tests: canned or generated bars, recorded calls, injectable failures."""
+
 from __future__ import annotations
 
 import zlib
@@ -17,8 +18,17 @@ from .base import (
     symbol_syntax,
 )
 
-_FREQUENCIES = {"1m": "1min", "5m": "5min", "15m": "15min", "30m": "30min", "1h": "1h", "4h": "4h",
-                "1d": "1D", "1wk": "W-MON", "1mo": "MS"}
+_FREQUENCIES = {
+    "1m": "1min",
+    "5m": "5min",
+    "15m": "15min",
+    "30m": "30min",
+    "1h": "1h",
+    "4h": "4h",
+    "1d": "1D",
+    "1wk": "W-MON",
+    "1mo": "MS",
+}
 
 # Where a generated series ends when the caller gives no end: fixed, so tests never depend on today.
 DEFAULT_END = pd.Timestamp("2024-12-31", tz="UTC")
@@ -38,12 +48,20 @@ class FakeProvider(MarketDataProvider):
     intervals = INTERVALS["fake"]
     symbol_pattern = symbol_syntax(20, slash=True)
 
-    def __init__(self, frames: dict[str, pd.DataFrame] | None = None, fail_with: BaseException | None = None,
-                 timeout: float | None = None, source_id: str | None = None):
+    def __init__(
+        self,
+        frames: dict[str, pd.DataFrame] | None = None,
+        fail_with: BaseException | None = None,
+        timeout: float | None = None,
+        source_id: str | None = None,
+    ):
         # `timeout` is accepted and ignored so that the fake can stand in for any provider; `source_id` is
         # what the provider it stands in for stores its bars under (ccxt:binance).
-        self.frames = None if frames is None else {
-            self.validate_symbol(symbol): normalize_ohlcv(frame) for symbol, frame in frames.items()}
+        self.frames = (
+            None
+            if frames is None
+            else {self.validate_symbol(symbol): normalize_ohlcv(frame) for symbol, frame in frames.items()}
+        )
         self.fail_with = fail_with
         self.stands_for = source_id
         self.calls: list[dict] = []
@@ -54,8 +72,7 @@ class FakeProvider(MarketDataProvider):
         return self.stands_for
 
     def fetch_ohlcv(self, symbol, start=None, end=None, interval="1d") -> pd.DataFrame:
-        self.calls.append({"method": "fetch_ohlcv", "symbol": symbol, "start": start, "end": end,
-                           "interval": interval})
+        self.calls.append({"method": "fetch_ohlcv", "symbol": symbol, "start": start, "end": end, "interval": interval})
         if self.fail_with is not None:
             raise self.fail_with
         symbol = self.validate_symbol(symbol)
@@ -83,17 +100,26 @@ def generate_ohlcv(symbol: str, start=None, end=None, interval: str = "1d") -> p
     end = as_utc(end) or DEFAULT_END
     start = as_utc(start)
     if start is None:
-        index = pd.date_range(end=end.floor("D") if interval in ("1d", "1wk", "1mo") else end,
-                              periods=DEFAULT_PERIODS, freq=freq)
+        index = pd.date_range(
+            end=end.floor("D") if interval in ("1d", "1wk", "1mo") else end, periods=DEFAULT_PERIODS, freq=freq
+        )
     else:
         index = pd.date_range(start=start, end=end, freq=freq)
     if len(index) == 0:
         return empty_ohlcv()
     seed = zlib.crc32(symbol.encode())
     base = 20.0 + seed % 480
-    days = (index.as_unit("s").asi8 / 86_400.0)
+    days = index.as_unit("s").asi8 / 86_400.0
     close = base * (1.0 + 0.1 * np.sin(days / 30.0 + seed % 7)) * (1.0 + days / 36_500.0)
     spread = close * 0.01
-    frame = pd.DataFrame({"open": close - spread / 2, "high": close + spread, "low": close - spread,
-                          "close": close, "volume": 1_000_000.0 + (seed % 1000) * 1000.0}, index=index)
+    frame = pd.DataFrame(
+        {
+            "open": close - spread / 2,
+            "high": close + spread,
+            "low": close - spread,
+            "close": close,
+            "volume": 1_000_000.0 + (seed % 1000) * 1000.0,
+        },
+        index=index,
+    )
     return normalize_ohlcv(frame)

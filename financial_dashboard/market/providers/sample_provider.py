@@ -6,6 +6,7 @@ the stock splits inside the bundled period, and nothing else, so that the prices
 same rule as the live ones: adjusted for splits (a split is not a crash), never for dividends.
 All four are US listings, in US dollars; the file holds no dividends.
 """
+
 from __future__ import annotations
 
 import functools
@@ -52,8 +53,10 @@ def _raw_frames() -> dict[str, pd.DataFrame]:
         with gzip.open(handle, "rt", encoding="utf-8") as text:
             data = pd.read_csv(text, dtype={"symbol": "string", "date": "string"})
     data["timestamp"] = pd.to_datetime(data.pop("date"), format="%Y-%m-%d", utc=True)
-    return {symbol: normalize_ohlcv(rows.drop(columns="symbol").set_index("timestamp"))
-            for symbol, rows in data.groupby("symbol", sort=True)}
+    return {
+        symbol: normalize_ohlcv(rows.drop(columns="symbol").set_index("timestamp"))
+        for symbol, rows in data.groupby("symbol", sort=True)
+    }
 
 
 @functools.cache
@@ -88,8 +91,11 @@ class SampleProvider(MarketDataProvider):
         symbol = self.validate_symbol(symbol)
         frames = _adjusted_frames() if self.adjust_splits else _raw_frames()
         if symbol not in frames:
-            raise SymbolNotFound(f"The sample data has no {symbol}; it has {', '.join(self.symbols())}.",
-                                 symbol=symbol, provider=self.name)
+            raise SymbolNotFound(
+                f"The sample data has no {symbol}; it has {', '.join(self.symbols())}.",
+                symbol=symbol,
+                provider=self.name,
+            )
         return frames[symbol]
 
     def latest_timestamp(self, symbol: str) -> pd.Timestamp:
@@ -107,7 +113,8 @@ class SampleProvider(MarketDataProvider):
             return with_meta(empty_ohlcv(), CURRENCY)
         # Like Yahoo: weeks are labelled by their Monday, months by their first day.
         bars = frame.resample(_RESAMPLE[interval], label="left", closed="left").agg(
-            {"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum"})
+            {"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum"}
+        )
         return with_meta(normalize_ohlcv(bars), CURRENCY)
 
     def splits(self, symbol: str) -> pd.Series:
@@ -123,5 +130,7 @@ class SampleProvider(MarketDataProvider):
             return []
         ranked = [s for s in self.symbols() if s.startswith(needle)]
         ranked += [s for s in self.symbols() if s not in ranked and needle in NAMES[s].upper()]
-        return [{"symbol": s, "name": NAMES[s], "type": "stock", "source": self.name, "currency": CURRENCY}
-                for s in ranked[:limit]]
+        return [
+            {"symbol": s, "name": NAMES[s], "type": "stock", "source": self.name, "currency": CURRENCY}
+            for s in ranked[:limit]
+        ]

@@ -3,6 +3,7 @@
 Plain functions on pandas objects and on the transports' and yfinance's exceptions (imported when first
 needed), kept apart from the adapter so that each rule can be read, and tested, on its own.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,8 +30,15 @@ _NO_DATA_WORDS = ("no data found", "data doesn't exist", "delisted", "no price d
 _EXCHANGE_SUFFIXES = frozenset({"L", "T", "F", "V"})
 
 # Yahoo's quoteType values, in the dashboard's vocabulary of asset types.
-QUOTE_TYPES = {"EQUITY": "stock", "ETF": "etf", "INDEX": "index", "CURRENCY": "fx",
-               "CRYPTOCURRENCY": "crypto", "MUTUALFUND": "fund", "FUTURE": "future"}
+QUOTE_TYPES = {
+    "EQUITY": "stock",
+    "ETF": "etf",
+    "INDEX": "index",
+    "CURRENCY": "fx",
+    "CRYPTOCURRENCY": "crypto",
+    "MUTUALFUND": "fund",
+    "FUTURE": "future",
+}
 
 
 @functools.cache
@@ -52,8 +60,9 @@ def transport_errors():
     return tuple(timeouts), tuple(connection), tuple(http)
 
 
-def check_range(interval: str, start: pd.Timestamp | None, now: pd.Timestamp,
-                provider: str = "yfinance") -> pd.Timestamp | None:
+def check_range(
+    interval: str, start: pd.Timestamp | None, now: pd.Timestamp, provider: str = "yfinance"
+) -> pd.Timestamp | None:
     """The start to ask Yahoo for, or UnsupportedRange naming the limit (None means "as far as served")."""
     days = INTRADAY_DAYS.get(interval)
     if days is None:
@@ -62,8 +71,11 @@ def check_range(interval: str, start: pd.Timestamp | None, now: pd.Timestamp,
     if start is not None and start >= earliest:
         return start
     if start is not None and start < earliest - _SLACK:
-        raise UnsupportedRange(f"Yahoo Finance serves {interval} bars for the last {days} days only; "
-                               "choose a shorter period or a daily interval.", provider=provider)
+        raise UnsupportedRange(
+            f"Yahoo Finance serves {interval} bars for the last {days} days only; "
+            "choose a shorter period or a daily interval.",
+            provider=provider,
+        )
     return earliest
 
 
@@ -137,5 +149,10 @@ def spelling_hint(symbol: str) -> str:
 def search_hit(quote: dict, source: str) -> dict:
     """One of Yahoo's search quotes as a symbol-search entry (Yahoo's search does not say the currency)."""
     kind = quote.get("quoteType", "")
-    return {"symbol": quote["symbol"], "name": quote.get("longname") or quote.get("shortname") or quote["symbol"],
-            "type": QUOTE_TYPES.get(kind, str(kind).lower()), "source": source, "currency": quote.get("currency")}
+    return {
+        "symbol": quote["symbol"],
+        "name": quote.get("longname") or quote.get("shortname") or quote["symbol"],
+        "type": QUOTE_TYPES.get(kind, str(kind).lower()),
+        "source": source,
+        "currency": quote.get("currency"),
+    }

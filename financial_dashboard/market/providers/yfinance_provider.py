@@ -24,6 +24,7 @@ price is what the share traded at (in today's share count) and units bought for 
 Dividends come beside the bars, in ``frame.attrs["dividends"]``. Pence, South African cents and agorot
 are converted to pounds, rand and shekels.
 """
+
 from __future__ import annotations
 
 import functools
@@ -139,8 +140,13 @@ class YFinanceProvider(MarketDataProvider):
         asked = self.check_range(interval, start, pd.Timestamp.now(tz="UTC"))
         # Ticker.history's end is exclusive and ours inclusive: ask for a day more, then clip. A daily window
         # also starts a day early: Sydney's or Tokyo's bars are stamped at the open, the day before in UTC.
-        kwargs = {"interval": interval, "auto_adjust": False, "actions": True, "timeout": self.timeout,
-                  "end": None if end is None else end + yahoo.DAY}
+        kwargs = {
+            "interval": interval,
+            "auto_adjust": False,
+            "actions": True,
+            "timeout": self.timeout,
+            "end": None if end is None else end + yahoo.DAY,
+        }
         if asked is None:
             kwargs["period"] = "max"
         else:
@@ -171,8 +177,9 @@ class YFinanceProvider(MarketDataProvider):
             if raw is None:
                 self._probe(symbol)
         if raw is None or raw is _NO_DATA:
-            return pd.Series(dtype="float64", index=pd.DatetimeIndex([], tz="UTC", name="timestamp"),
-                             name="split_ratio")
+            return pd.Series(
+                dtype="float64", index=pd.DatetimeIndex([], tz="UTC", name="timestamp"), name="split_ratio"
+            )
         series = pd.Series(raw, dtype="float64")
         series = series[series.notna() & (series != 0)]
         return pd.Series(series.to_numpy(), index=yahoo.trading_dates(series.index), name="split_ratio").sort_index()
@@ -184,8 +191,20 @@ class YFinanceProvider(MarketDataProvider):
             return []
         try:
             with deadline(self.timeout):
-                quotes = _yfinance().Search(query, max_results=limit, news_count=0, lists_count=0, include_cb=False,
-                                            recommended=0, session=self.session, timeout=self.timeout).quotes
+                quotes = (
+                    _yfinance()
+                    .Search(
+                        query,
+                        max_results=limit,
+                        news_count=0,
+                        lists_count=0,
+                        include_cb=False,
+                        recommended=0,
+                        session=self.session,
+                        timeout=self.timeout,
+                    )
+                    .quotes
+                )
         except Exception as exc:
             logger.info("yfinance search for %r failed: %r", query, exc)
             return []
@@ -213,8 +232,9 @@ class YFinanceProvider(MarketDataProvider):
                     known = True
                 reason = yahoo.refusal(exc)
                 if reason is not None:
-                    raise UnsupportedRange(f"Yahoo Finance refused the request: {reason}", symbol=symbol,
-                                           provider=self.name) from exc
+                    raise UnsupportedRange(
+                        f"Yahoo Finance refused the request: {reason}", symbol=symbol, provider=self.name
+                    ) from exc
                 if attempt == 0 and not yahoo.says_no_data(exc):
                     logger.info("yfinance failed for %s although Yahoo knows it (%r); trying once more", symbol, exc)
                     continue
@@ -223,9 +243,12 @@ class YFinanceProvider(MarketDataProvider):
                 expected = isinstance(exc, (ValueError, *yahoo.transport_errors()[2]))
                 if not expected:
                     logger.warning("Unexpected yfinance error for %s", symbol, exc_info=exc)
-                raise ProviderUnavailable("Yahoo Finance knows the symbol but its answer could not be read.",
-                                          symbol=symbol, provider=self.name,
-                                          cause="provider error" if expected else "unexpected provider error") from exc
+                raise ProviderUnavailable(
+                    "Yahoo Finance knows the symbol but its answer could not be read.",
+                    symbol=symbol,
+                    provider=self.name,
+                    cause="provider error" if expected else "unexpected provider error",
+                ) from exc
 
     def _translate(self, exc: Exception, symbol: str) -> MarketDataError | None:
         """The MarketDataError for `exc`, or None when the probe must decide (module docstring, point 3)."""
@@ -238,22 +261,29 @@ class YFinanceProvider(MarketDataProvider):
         if isinstance(exc, yf_errors.YFTickerMissingError):
             return None
         if isinstance(exc, yf_errors.YFDataException) and "CURRENTLY DOWN" in str(exc):
-            return ProviderUnavailable("Yahoo Finance is down.", symbol=symbol, provider=self.name,
-                                       cause="provider down")
+            return ProviderUnavailable(
+                "Yahoo Finance is down.", symbol=symbol, provider=self.name, cause="provider down"
+            )
         timeouts, connection, http = yahoo.transport_errors()
         if isinstance(exc, http):
             response = getattr(exc, "response", None)
             if getattr(response, "status_code", None) == 429:
-                return RateLimited("Yahoo Finance is rate limiting requests.", symbol=symbol, provider=self.name,
-                                   retry_after=retry_after_seconds(_header(response, "Retry-After")))
+                return RateLimited(
+                    "Yahoo Finance is rate limiting requests.",
+                    symbol=symbol,
+                    provider=self.name,
+                    retry_after=retry_after_seconds(_header(response, "Retry-After")),
+                )
             return None
         if isinstance(exc, (timeouts, DeadlineExceeded)):
-            return ProviderUnavailable("Yahoo Finance did not answer in time.", symbol=symbol,
-                                       provider=self.name, cause="timeout")
+            return ProviderUnavailable(
+                "Yahoo Finance did not answer in time.", symbol=symbol, provider=self.name, cause="timeout"
+            )
         # A body that is not JSON (a 5xx page) is for the probe; curl_cffi's JSON errors are OSErrors too.
         if isinstance(exc, (connection, OSError)) and not isinstance(exc, ValueError):
-            return ProviderUnavailable("Yahoo Finance could not be reached.", symbol=symbol,
-                                       provider=self.name, cause="network error")
+            return ProviderUnavailable(
+                "Yahoo Finance could not be reached.", symbol=symbol, provider=self.name, cause="network error"
+            )
         # Anything else (a body yfinance could not parse, such as a 401 "Invalid Crumb") is for the probe.
         return None
 
@@ -270,12 +300,20 @@ class YFinanceProvider(MarketDataProvider):
                 response = _yfinance().data.YfData(session=self.session).get(url, params=params, timeout=self.timeout)
         except Exception as exc:
             error = self._translate(exc, symbol)
-            raise (error or ProviderUnavailable("Yahoo Finance could not be reached.", symbol=symbol,
-                                                provider=self.name, cause="network error")) from exc
+            raise (
+                error
+                or ProviderUnavailable(
+                    "Yahoo Finance could not be reached.", symbol=symbol, provider=self.name, cause="network error"
+                )
+            ) from exc
         status = response.status_code
         if status == 429:
-            raise RateLimited("Yahoo Finance is rate limiting requests.", symbol=symbol, provider=self.name,
-                              retry_after=retry_after_seconds(_header(response, "Retry-After")))
+            raise RateLimited(
+                "Yahoo Finance is rate limiting requests.",
+                symbol=symbol,
+                provider=self.name,
+                retry_after=retry_after_seconds(_header(response, "Retry-After")),
+            )
         try:
             chart = (response.json() or {}).get("chart") or {}
         except (ValueError, AttributeError):
@@ -283,12 +321,17 @@ class YFinanceProvider(MarketDataProvider):
         error = chart.get("error")
         if isinstance(error, dict) and (error.get("code") == "Not Found" or status == 404):
             hint = yahoo.spelling_hint(symbol)
-            raise SymbolNotFound(f"Yahoo Finance does not know the symbol {symbol}.{hint}", symbol=symbol,
-                                 provider=self.name)
+            raise SymbolNotFound(
+                f"Yahoo Finance does not know the symbol {symbol}.{hint}", symbol=symbol, provider=self.name
+            )
         if status < 400 and chart.get("result"):
             return
-        raise ProviderUnavailable(f"Yahoo Finance answered HTTP {status} without chart data.", symbol=symbol,
-                                  provider=self.name, cause="provider error")
+        raise ProviderUnavailable(
+            f"Yahoo Finance answered HTTP {status} without chart data.",
+            symbol=symbol,
+            provider=self.name,
+            cause="provider error",
+        )
 
 
 def _header(response, name: str):

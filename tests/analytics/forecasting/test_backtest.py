@@ -1,4 +1,5 @@
 """Walk-forward backtest: origins, no look-ahead, the metrics against naive, bands and the verdict."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -51,7 +52,7 @@ def test_changing_the_future_changes_no_earlier_forecast(name):
     frame = sample_frame(bars=260)
     changed = frame.copy()
     cut = 230
-    changed.iloc[cut + 1:, :4] *= 1.5  # every price after position `cut`
+    changed.iloc[cut + 1 :, :4] *= 1.5  # every price after position `cut`
     runs = []
     for data in (frame, changed):
         model = create_model(name, **TINY.get(name, {}))
@@ -92,8 +93,10 @@ def test_the_band_is_the_spread_of_the_backtest_errors_not_a_fixed_factor():
     rng = np.random.default_rng(7)
     quiet = made_up(100 * np.exp(np.cumsum(rng.normal(0, 0.002, 200))))["close"]
     wild = made_up(100 * np.exp(np.cumsum(rng.normal(0, 0.03, 200))))["close"]
-    widths = [walk_forward(create_model("naive"), closes, origins=60, max_horizon=10).summary()[9]["band"]
-              for closes in (quiet, wild)]
+    widths = [
+        walk_forward(create_model("naive"), closes, origins=60, max_horizon=10).summary()[9]["band"]
+        for closes in (quiet, wild)
+    ]
     assert (widths[1][1] - widths[1][0]) > 5 * (widths[0][1] - widths[0][0])
 
 
@@ -105,12 +108,18 @@ def test_too_short_a_history_says_how_many_closes_are_needed_and_available():
     assert "183 closes are needed" in error.message and "150 are available" in error.message
 
 
-@pytest.mark.parametrize("ratio, sentence", [
-    (1.12, "Over the last 60 trading days its 7-day forecasts were 12 % less accurate than assuming no change: "
-           "it does not beat the naive forecast."),
-    (0.92, "Over the last 60 trading days its 7-day forecasts were 8 % more accurate than assuming no change."),
-    (1.001, "Over the last 60 trading days its 7-day forecasts were as accurate as assuming no change."),
-])
+@pytest.mark.parametrize(
+    "ratio, sentence",
+    [
+        (
+            1.12,
+            "Over the last 60 trading days its 7-day forecasts were 12 % less accurate than assuming no change: "
+            "it does not beat the naive forecast.",
+        ),
+        (0.92, "Over the last 60 trading days its 7-day forecasts were 8 % more accurate than assuming no change."),
+        (1.001, "Over the last 60 trading days its 7-day forecasts were as accurate as assuming no change."),
+    ],
+)
 def test_the_verdict_is_one_plain_sentence(ratio, sentence):
     summary = {"origins": 60, "horizon": 7, "ratio_to_naive": ratio, "naive": {"mape_pct": 3.0}}
     assert verdict("lstm", summary) == sentence

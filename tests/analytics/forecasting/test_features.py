@@ -1,4 +1,5 @@
 """Features come from the analytics indicators, and their one-close-at-a-time extension matches them exactly."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Training in a child process: the same result as in this one, errors carried back, a stuck child stopped."""
+
 import sys
 
 import numpy as np

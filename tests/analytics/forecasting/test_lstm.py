@@ -3,6 +3,7 @@
 Tiny networks and two epochs everywhere except the one slow test, which trains the real configuration
 on two years of bundled AAPL closes end to end.
 """
+
 import importlib.util
 
 import numpy as np
@@ -16,8 +17,10 @@ from .conftest import TINY, sample_frame
 
 # TensorFlow is imported by the tests themselves, in this process, so they run last (see tests/conftest.py,
 # pytest_collection_modifyitems); only looked up here, not imported, so collecting this file loads nothing.
-pytestmark = [pytest.mark.tensorflow,
-              pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="TensorFlow is not installed")]
+pytestmark = [
+    pytest.mark.tensorflow,
+    pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="TensorFlow is not installed"),
+]
 
 
 def tiny(**extra):

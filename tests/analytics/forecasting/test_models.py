@@ -1,4 +1,5 @@
 """Each model: fit, forecast dates and bands, the same answer every time, and a stored model that forecasts the same."""
+
 import numpy as np
 import pandas as pd
 import pytest

@@ -1,4 +1,5 @@
 """The model registry: lookup by name, availability without importing libraries, and its errors."""
+
 import subprocess
 import sys
 
@@ -45,7 +46,9 @@ def test_a_model_whose_library_is_missing_is_listed_but_not_created(monkeypatch)
 
 
 def test_importing_the_package_imports_neither_scikit_learn_nor_tensorflow():
-    code = ("import sys, financial_dashboard.analytics.forecasting as f; f.available_models(); "
-            "print(sorted(m for m in ('sklearn', 'tensorflow', 'keras') if m in sys.modules))")
+    code = (
+        "import sys, financial_dashboard.analytics.forecasting as f; f.available_models(); "
+        "print(sorted(m for m in ('sklearn', 'tensorflow', 'keras') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "[]"

@@ -1,4 +1,5 @@
 """normalize_ohlcv, the errors and the small helpers every provider shares."""
+
 import datetime as dt
 
 import numpy as np
@@ -58,9 +59,18 @@ def test_rows_without_close_are_dropped_other_nans_kept():
 def test_yfinance_history_frame_is_accepted():
     # Ticker.history: capitalised columns plus actions, index named Date in the exchange zone.
     index = pd.DatetimeIndex(["2024-01-02", "2024-01-03"], tz="America/New_York", name="Date")
-    frame = pd.DataFrame({"Open": [187.15, 184.22], "High": [188.44, 185.88], "Low": [183.89, 183.43],
-                          "Close": [185.64, 184.25], "Volume": np.array([82488700, 58414500], dtype="int64"),
-                          "Dividends": [0.0, 0.0], "Stock Splits": [0.0, 0.0]}, index=index)
+    frame = pd.DataFrame(
+        {
+            "Open": [187.15, 184.22],
+            "High": [188.44, 185.88],
+            "Low": [183.89, 183.43],
+            "Close": [185.64, 184.25],
+            "Volume": np.array([82488700, 58414500], dtype="int64"),
+            "Dividends": [0.0, 0.0],
+            "Stock Splits": [0.0, 0.0],
+        },
+        index=index,
+    )
     out = normalize_ohlcv(frame)
     assert_normalised(out)
     assert out.loc["2024-01-02 05:00+00:00", "close"] == 185.64
@@ -69,26 +79,33 @@ def test_yfinance_history_frame_is_accepted():
 
 def test_yfinance_download_frame_with_one_ticker_is_accepted():
     index = pd.DatetimeIndex(["2024-01-02", "2024-01-03"], name="Date")
-    columns = pd.MultiIndex.from_product([["Close", "High", "Low", "Open", "Volume"], ["AAPL"]],
-                                         names=["Price", "Ticker"])
-    frame = pd.DataFrame([[185.64, 188.44, 183.89, 187.15, 82488700],
-                          [184.25, 185.88, 183.43, 184.22, 58414500]], index=index, columns=columns)
+    columns = pd.MultiIndex.from_product(
+        [["Close", "High", "Low", "Open", "Volume"], ["AAPL"]], names=["Price", "Ticker"]
+    )
+    frame = pd.DataFrame(
+        [[185.64, 188.44, 183.89, 187.15, 82488700], [184.25, 185.88, 183.43, 184.22, 58414500]],
+        index=index,
+        columns=columns,
+    )
     out = normalize_ohlcv(frame)
     assert_normalised(out)
     assert out["open"].tolist() == [187.15, 184.22]
 
 
 def test_download_frame_with_two_tickers_is_refused():
-    columns = pd.MultiIndex.from_product([["Close", "Open", "High", "Low"], ["AAPL", "MSFT"]],
-                                         names=["Price", "Ticker"])
+    columns = pd.MultiIndex.from_product(
+        [["Close", "Open", "High", "Low"], ["AAPL", "MSFT"]], names=["Price", "Ticker"]
+    )
     frame = pd.DataFrame([[1.0] * 8], index=pd.DatetimeIndex(["2024-01-02"]), columns=columns)
     with pytest.raises(ValueError, match="one symbol"):
         normalize_ohlcv(frame)
 
 
 def test_millisecond_timestamp_column_and_string_numbers():
-    frame = pd.DataFrame([[1704153600000, "42000.1", "43000", "41000.5", "42500", "12.5"]],
-                         columns=["timestamp", "open", "high", "low", "close", "volume"])
+    frame = pd.DataFrame(
+        [[1704153600000, "42000.1", "43000", "41000.5", "42500", "12.5"]],
+        columns=["timestamp", "open", "high", "low", "close", "volume"],
+    )
     out = normalize_ohlcv(frame)
     assert_normalised(out)
     assert out.index[0] == pd.Timestamp("2024-01-02", tz="UTC")

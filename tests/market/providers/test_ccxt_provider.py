@@ -1,4 +1,5 @@
 """The ccxt adapter against a real ccxt.binance whose HTTP (requests) is answered by `responses`."""
+
 import json
 from urllib.parse import parse_qs, urlparse
 
@@ -28,36 +29,82 @@ CANDLES = 10  # ... and it has ten daily candles, to 2024-01-10
 
 
 def market(base, quote):
-    return {"id": base + quote, "symbol": f"{base}/{quote}", "base": base, "quote": quote, "baseId": base,
-            "quoteId": quote, "type": "spot", "spot": True, "margin": False, "swap": False, "future": False,
-            "option": False, "contract": False, "active": True, "linear": None, "inverse": None}
+    return {
+        "id": base + quote,
+        "symbol": f"{base}/{quote}",
+        "base": base,
+        "quote": quote,
+        "baseId": base,
+        "quoteId": quote,
+        "type": "spot",
+        "spot": True,
+        "margin": False,
+        "swap": False,
+        "future": False,
+        "option": False,
+        "contract": False,
+        "active": True,
+        "linear": None,
+        "inverse": None,
+    }
 
 
-MARKETS = {m["symbol"]: m for m in (market("BTC", "USDT"), market("ETH", "USDT"), market("ETH", "BTC"),
-                                    market("BTC", "EUR"))}
+MARKETS = {
+    m["symbol"]: m for m in (market("BTC", "USDT"), market("ETH", "USDT"), market("ETH", "BTC"), market("BTC", "EUR"))
+}
 
 
 def binance_symbol(base, quote):
     """One entry of Binance's /api/v3/exchangeInfo, trimmed to what ccxt reads."""
-    return {"symbol": base + quote, "status": "TRADING", "baseAsset": base, "baseAssetPrecision": 8,
-            "quoteAsset": quote, "quotePrecision": 8, "quoteAssetPrecision": 8, "orderTypes": ["LIMIT", "MARKET"],
-            "icebergAllowed": True, "ocoAllowed": True, "isSpotTradingAllowed": True, "isMarginTradingAllowed": True,
-            "filters": [{"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "1000000.00",
-                         "tickSize": "0.01"},
-                        {"filterType": "LOT_SIZE", "minQty": "0.00001", "maxQty": "9000.0", "stepSize": "0.00001"}],
-            "permissions": [], "permissionSets": [["SPOT", "MARGIN"]]}
+    return {
+        "symbol": base + quote,
+        "status": "TRADING",
+        "baseAsset": base,
+        "baseAssetPrecision": 8,
+        "quoteAsset": quote,
+        "quotePrecision": 8,
+        "quoteAssetPrecision": 8,
+        "orderTypes": ["LIMIT", "MARKET"],
+        "icebergAllowed": True,
+        "ocoAllowed": True,
+        "isSpotTradingAllowed": True,
+        "isMarginTradingAllowed": True,
+        "filters": [
+            {"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "1000000.00", "tickSize": "0.01"},
+            {"filterType": "LOT_SIZE", "minQty": "0.00001", "maxQty": "9000.0", "stepSize": "0.00001"},
+        ],
+        "permissions": [],
+        "permissionSets": [["SPOT", "MARGIN"]],
+    }
 
 
 def exchange_info(*pair):
-    return {"timezone": "UTC", "serverTime": FIRST, "rateLimits": [], "exchangeFilters": [],
-            "symbols": [binance_symbol(*pair)]}
+    return {
+        "timezone": "UTC",
+        "serverTime": FIRST,
+        "rateLimits": [],
+        "exchangeFilters": [],
+        "symbols": [binance_symbol(*pair)],
+    }
 
 
 def kline(open_time):
     """A Binance kline: open time, OHLCV as strings, close time, quote volume, trades, taker volumes."""
     n = (open_time - FIRST) // DAY
-    return [open_time, f"{42000 + n}.10", f"{43000 + n}.00", f"{41000 + n}.50", f"{42500 + n}.00", f"{100 + n}.5",
-            open_time + DAY - 1, "5000000.0", 1000, "60.0", "2500000.0", "0"]
+    return [
+        open_time,
+        f"{42000 + n}.10",
+        f"{43000 + n}.00",
+        f"{41000 + n}.50",
+        f"{42500 + n}.00",
+        f"{100 + n}.5",
+        open_time + DAY - 1,
+        "5000000.0",
+        1000,
+        "60.0",
+        "2500000.0",
+        "0",
+    ]
 
 
 def klines_callback(request):
@@ -208,18 +255,27 @@ def test_intervals_and_yfinance_aliases(provider, rsps):
 
 
 def test_dns_failure_is_provider_unavailable(provider, rsps):
-    rsps.get(KLINES, body=requests.exceptions.ConnectionError(
-        "HTTPSConnectionPool(host='api.binance.com', port=443): Max retries exceeded with url: /api/v3/klines "
-        "(Caused by NameResolutionError(\"Failed to resolve 'api.binance.com' "
-        "([Errno -3] Temporary failure in name resolution)\"))"))
+    rsps.get(
+        KLINES,
+        body=requests.exceptions.ConnectionError(
+            "HTTPSConnectionPool(host='api.binance.com', port=443): Max retries exceeded with url: /api/v3/klines "
+            "(Caused by NameResolutionError(\"Failed to resolve 'api.binance.com' "
+            '([Errno -3] Temporary failure in name resolution)"))'
+        ),
+    )
     with pytest.raises(ProviderUnavailable) as raised:
         provider.fetch_ohlcv("BTC/USDT", utc("2024-01-01"), utc("2024-01-02"))
     assert type(raised.value) is ProviderUnavailable
     assert (raised.value.cause, raised.value.retry_after, raised.value.symbol) == ("network error", 60, "BTC/USDT")
 
 
-@pytest.mark.parametrize("error", [requests.exceptions.ReadTimeout("Read timed out. (read timeout=5.0)"),
-                                   requests.exceptions.ConnectTimeout("Connection to api.binance.com timed out.")])
+@pytest.mark.parametrize(
+    "error",
+    [
+        requests.exceptions.ReadTimeout("Read timed out. (read timeout=5.0)"),
+        requests.exceptions.ConnectTimeout("Connection to api.binance.com timed out."),
+    ],
+)
 def test_timeout_is_provider_unavailable(provider, rsps, error):
     rsps.get(KLINES, body=error)
     with pytest.raises(ProviderUnavailable) as raised:
@@ -229,8 +285,12 @@ def test_timeout_is_provider_unavailable(provider, rsps, error):
 
 @pytest.mark.parametrize("status", [429, 418])
 def test_http_429_and_418_are_rate_limited_with_the_retry_after_hint(provider, rsps, status):
-    rsps.get(KLINES, status=status, headers={"Retry-After": "7"},
-             json={"code": -1003, "msg": "Too many requests; current limit is 6000 request weight per 1 MINUTE."})
+    rsps.get(
+        KLINES,
+        status=status,
+        headers={"Retry-After": "7"},
+        json={"code": -1003, "msg": "Too many requests; current limit is 6000 request weight per 1 MINUTE."},
+    )
     with pytest.raises(RateLimited) as raised:
         provider.fetch_ohlcv("BTC/USDT", utc("2024-01-01"), utc("2024-01-02"))
     assert (raised.value.cause, raised.value.retry_after) == ("rate limited", 7)
@@ -244,9 +304,12 @@ def test_exchange_outage_is_unavailable(provider, rsps):
 
 
 # Binance's answer to servers in the countries it does not serve (and many cloud regions), as ccxt reports it.
-RESTRICTED = {"code": 0, "msg": "Service unavailable from a restricted location according to 'b. Eligibility' in "
-                                "https://www.binance.com/en/terms. Please contact customer service if you believe "
-                                "you received this message in error."}
+RESTRICTED = {
+    "code": 0,
+    "msg": "Service unavailable from a restricted location according to 'b. Eligibility' in "
+    "https://www.binance.com/en/terms. Please contact customer service if you believe "
+    "you received this message in error.",
+}
 
 
 @pytest.mark.parametrize("url", [KLINES, EXCHANGE_INFO])
@@ -261,6 +324,7 @@ def test_a_geo_block_is_a_lasting_refusal(fresh_exchanges, rsps, url):
     assert "binance refuses requests from this server" in raised.value.message
     # This is how ccxt raised it: an ExchangeNotAvailable with the status in its message.
     import ccxt
+
     assert isinstance(raised.value.__cause__, ccxt.ExchangeNotAvailable) and " 451 " in str(raised.value.__cause__)
 
 
@@ -308,8 +372,7 @@ def test_failed_market_download_is_mapped_and_retried(fresh_exchanges, rsps):
 def test_search_ranks_prefix_matches_first(provider):
     hits = provider.search_symbols("btc")
     assert [hit["symbol"] for hit in hits] == ["BTC/EUR", "BTC/USDT", "ETH/BTC"]
-    assert hits[0] == {"symbol": "BTC/EUR", "name": "BTC / EUR", "type": "crypto", "source": "ccxt",
-                       "currency": "EUR"}
+    assert hits[0] == {"symbol": "BTC/EUR", "name": "BTC / EUR", "type": "crypto", "source": "ccxt", "currency": "EUR"}
     assert [hit["symbol"] for hit in provider.search_symbols("eth-u")] == ["ETH/USDT"]
     assert provider.search_symbols("btc", limit=1) == hits[:1]
 

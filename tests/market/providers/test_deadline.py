@@ -6,6 +6,7 @@ HTTPS proxy, so their CONNECT waits forever, like a firewall that drops packets.
 cookie request 30 s: without the deadline these fetches took 30 s and more. The bounds asserted are the
 issue's (the timeout plus one second): they guard against hangs, they measure no speed.
 """
+
 import socket
 import subprocess
 import sys
@@ -100,8 +101,7 @@ def test_a_yahoo_fetch_on_a_dead_network_ends_within_the_timeout(dead_yahoo):
     assert elapsed < TIMEOUT + 1
 
 
-def test_the_api_answers_stale_or_503_within_market_timeout_plus_a_second(app, client, live, dead_yahoo,
-                                                                           monkeypatch):
+def test_the_api_answers_stale_or_503_within_market_timeout_plus_a_second(app, client, live, dead_yahoo, monkeypatch):
     monkeypatch.setitem(app.config, "MARKET_TIMEOUT_S", TIMEOUT)
     live.use("yfinance", dead_yahoo)
 
@@ -160,8 +160,13 @@ GEVENT_SCRIPT = textwrap.dedent("""
 def test_the_deadline_holds_in_a_gevent_worker():
     """gunicorn's gevent worker patches sockets, threads and time; curl's own timeout does not care."""
     pytest.importorskip("gevent")
-    done = subprocess.run([sys.executable, "-c", GEVENT_SCRIPT], capture_output=True, text=True, timeout=60,
-                          cwd=str(__import__("pathlib").Path(__file__).resolve().parents[3]))
+    done = subprocess.run(
+        [sys.executable, "-c", GEVENT_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(__import__("pathlib").Path(__file__).resolve().parents[3]),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     results = [item.split(":") for item in done.stdout.split()]
     assert [cause for cause, _ in results] == ["timeout", "timeout"]

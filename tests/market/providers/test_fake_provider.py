@@ -1,4 +1,5 @@
 """The fake provider that other features' tests use: canned frames, generated series, calls, failures."""
+
 import pandas as pd
 import pytest
 
@@ -23,8 +24,10 @@ def utc(day):
 
 def test_canned_frames_are_normalised_filtered_and_copied():
     index = pd.to_datetime(["2024-01-03", "2024-01-01", "2024-01-02"])
-    canned = pd.DataFrame({"Open": [3, 1, 2], "High": [3, 1, 2], "Low": [3, 1, 2], "Close": [3, 1, 2],
-                           "Volume": [30, 10, 20]}, index=index)
+    canned = pd.DataFrame(
+        {"Open": [3, 1, 2], "High": [3, 1, 2], "Low": [3, 1, 2], "Close": [3, 1, 2], "Volume": [30, 10, 20]},
+        index=index,
+    )
     provider = FakeProvider({"aapl": canned})
     frame = provider.fetch_ohlcv("AAPL", utc("2024-01-02"), utc("2024-01-03"))
     assert_normalised(frame)
@@ -40,8 +43,9 @@ def test_calls_are_recorded_even_when_failing():
     with pytest.raises(ProviderUnavailable) as raised:
         provider.fetch_ohlcv("AAPL", utc("2024-01-01"), None, "1wk")
     assert raised.value.cause == "timeout"
-    assert provider.calls == [{"method": "fetch_ohlcv", "symbol": "AAPL", "start": utc("2024-01-01"), "end": None,
-                               "interval": "1wk"}]
+    assert provider.calls == [
+        {"method": "fetch_ohlcv", "symbol": "AAPL", "start": utc("2024-01-01"), "end": None, "interval": "1wk"}
+    ]
     provider.fail_with = None
     assert not provider.fetch_ohlcv("AAPL").empty
     assert len(provider.calls) == 2
@@ -67,8 +71,13 @@ def test_generated_series_without_dates_ends_at_a_fixed_day():
 
 
 def test_symbols_are_validated_and_searchable():
-    provider = FakeProvider({"AAPL": pd.DataFrame({"close": [1.0], "open": 1.0, "high": 1.0, "low": 1.0},
-                                                  index=pd.to_datetime(["2024-01-01"]))})
+    provider = FakeProvider(
+        {
+            "AAPL": pd.DataFrame(
+                {"close": [1.0], "open": 1.0, "high": 1.0, "low": 1.0}, index=pd.to_datetime(["2024-01-01"])
+            )
+        }
+    )
     with pytest.raises(InvalidSymbol):
         provider.fetch_ohlcv("not valid")
     assert provider.search_symbols("aa") == [{"symbol": "AAPL", "name": "AAPL", "type": "stock", "source": "fake"}]

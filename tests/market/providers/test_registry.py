@@ -1,4 +1,5 @@
 """The provider registry: names, lookup, creation, and that importing it stays cheap."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -45,8 +46,10 @@ def test_a_name_cannot_be_taken_twice():
 
 
 def test_importing_the_package_does_not_import_yfinance_or_ccxt():
-    code = ("import sys, financial_dashboard.market.providers as p; p.create_provider('ccxt'); "
-            "p.create_provider('yfinance'); print('yfinance' in sys.modules, 'ccxt' in sys.modules)")
+    code = (
+        "import sys, financial_dashboard.market.providers as p; p.create_provider('ccxt'); "
+        "p.create_provider('yfinance'); print('yfinance' in sys.modules, 'ccxt' in sys.modules)"
+    )
     root = Path(__file__).resolve().parents[3]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.split() == ["False", "False"]

@@ -1,4 +1,5 @@
 """The bundled sample provider, checked against the shipped file read independently with csv."""
+
 import csv
 import gzip
 from importlib import resources
@@ -80,7 +81,12 @@ def test_prices_follow_the_live_rule_split_adjusted_never_dividend_adjusted(prov
 def test_date_filter_is_inclusive(provider):
     frame = provider.fetch_ohlcv("MSFT", pd.Timestamp("2013-02-25", tz="UTC"), "2013-03-01")
     assert [d.strftime("%Y-%m-%d") for d in frame.index] == [
-        "2013-02-25", "2013-02-26", "2013-02-27", "2013-02-28", "2013-03-01"]
+        "2013-02-25",
+        "2013-02-26",
+        "2013-02-27",
+        "2013-02-28",
+        "2013-03-01",
+    ]
     assert provider.fetch_ohlcv("MSFT", "2020-01-01").empty
 
 
@@ -120,8 +126,13 @@ def test_results_are_copies_of_a_file_read_once(provider):
 def test_symbols_and_search(provider):
     assert provider.symbols() == ["AAPL", "GOOG", "IBM", "MSFT"]
     assert [hit["symbol"] for hit in provider.search_symbols("micro")] == ["MSFT"]
-    assert provider.search_symbols("g")[0] == {"symbol": "GOOG", "name": sample_provider.NAMES["GOOG"],
-                                               "type": "stock", "source": "sample", "currency": "USD"}
+    assert provider.search_symbols("g")[0] == {
+        "symbol": "GOOG",
+        "name": sample_provider.NAMES["GOOG"],
+        "type": "stock",
+        "source": "sample",
+        "currency": "USD",
+    }
     assert provider.search_symbols("") == []
 
 

@@ -1,4 +1,5 @@
 """The bundled symbol list and its offline search."""
+
 from financial_dashboard.market import symbols
 from financial_dashboard.market.providers.ccxt_provider import CcxtProvider
 from financial_dashboard.market.providers.yfinance_provider import YFinanceProvider
@@ -23,8 +24,8 @@ def test_the_list_covers_the_common_cases_with_valid_symbols():
 def test_symbol_prefix_first_then_name_substring():
     hits = symbols.search("ma")
     prefixed = [h for h in hits if h["symbol"].startswith("MA")]
-    assert hits[0]["symbol"] == "MA" and hits[:len(prefixed)] == prefixed
-    by_name = hits[len(prefixed):]
+    assert hits[0]["symbol"] == "MA" and hits[: len(prefixed)] == prefixed
+    by_name = hits[len(prefixed) :]
     assert {"AMZN", "WMT"} <= {h["symbol"] for h in by_name}  # Amazon, Walmart
     assert all("MA" in h["name"].upper() for h in by_name)
     # The exact symbol leads, then shorter symbols.
@@ -33,8 +34,13 @@ def test_symbol_prefix_first_then_name_substring():
 
 def test_case_insensitive_with_dash_pairs_and_limits():
     assert symbols.search("apple")[0]["symbol"] == "AAPL"
-    assert symbols.search("btc-usdt")[0] == {"symbol": "BTC/USDT", "name": "Bitcoin", "type": "crypto",
-                                             "source": "ccxt", "currency": "USDT"}
+    assert symbols.search("btc-usdt")[0] == {
+        "symbol": "BTC/USDT",
+        "name": "Bitcoin",
+        "type": "crypto",
+        "source": "ccxt",
+        "currency": "USDT",
+    }
     assert len(symbols.search("a", limit=5)) == 5
     assert symbols.search("") == [] and symbols.search("zzzzzz") == []
     assert [e["type"] for e in symbols.search("s", types={"etf"})] == ["etf"] * len(symbols.search("s", types={"etf"}))

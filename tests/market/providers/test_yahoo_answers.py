@@ -4,6 +4,7 @@ Dividends and their adjustment, London's pence, Sydney's dates, Yahoo's 422 for 
 401 from Yahoo that must not outlive the moment, share-class spellings. Every request is answered by
 `responses` (tests/market/yahoo_payloads.py); curl_cffi, yfinance's own transport, is fenced off.
 """
+
 import pandas as pd
 import pytest
 import requests
@@ -48,8 +49,11 @@ def test_a_dividend_payer_is_priced_as_traded_with_its_dividend_beside(provider,
     assert frame.attrs["dividends"].to_dict() == {utc("2023-11-30"): 0.46}
     # What auto_adjust=True (the old setting) makes of the same answer: Yahoo's adjclose, 10 % and more below
     # what the shares traded at, so that an amount invested on 2023-11-28 bought "shares" at 52.53, not 58.83.
-    adjusted = yf.Ticker("KO", session=requests.Session()).history(
-        start=utc("2023-11-26"), end=utc("2023-12-02"), auto_adjust=True)["Close"].tolist()
+    adjusted = (
+        yf.Ticker("KO", session=requests.Session())
+        .history(start=utc("2023-11-26"), end=utc("2023-12-02"), auto_adjust=True)["Close"]
+        .tolist()
+    )
     assert adjusted == pytest.approx([COCA_COLA.adjclose(s[0], s[4]) for s in COCA_COLA.sessions])
     assert all(a < t * 0.91 for a, t in zip(adjusted, traded, strict=True))
 
@@ -95,8 +99,9 @@ def test_hourly_bars_beyond_730_days_are_refused_before_asking(provider, rsps):
     now = pd.Timestamp.now(tz="UTC")
     with pytest.raises(UnsupportedRange) as raised:
         provider.fetch_ohlcv("AAPL", now - pd.Timedelta(days=1826), None, "1h")
-    assert raised.value.message == ("Yahoo Finance serves 1h bars for the last 730 days only; "
-                                    "choose a shorter period or a daily interval.")
+    assert raised.value.message == (
+        "Yahoo Finance serves 1h bars for the last 730 days only; choose a shorter period or a daily interval."
+    )
     assert [c for c in rsps.calls if "chart" in c.request.url] == []
     # A "2y" window is the limit itself: moved just inside it rather than refused; "max" asks for the limit.
     two_years = provider.check_range("1h", now - pd.Timedelta(days=730), now)
@@ -119,8 +124,9 @@ def test_yahoos_own_refusal_is_passed_through(provider, rsps, monkeypatch):
 def test_a_5xx_during_the_first_time_zone_lookup_does_not_stick(provider, rsps):
     """yfinance keeps every response of its time-zone lookup in memory: a 503 used to stay for the worker's life."""
     yahoo_down = [True]
-    asked = COCA_COLA.serve(rsps, lambda query: (503, "<html><body>Will be right back...</body></html>")
-                            if yahoo_down[0] else None)
+    asked = COCA_COLA.serve(
+        rsps, lambda query: (503, "<html><body>Will be right back...</body></html>") if yahoo_down[0] else None
+    )
     with pytest.raises(ProviderUnavailable) as raised:
         provider.fetch_ohlcv("KO", utc("2023-11-27"), utc("2023-12-01"))
     assert raised.value.cause == "provider error" and "HTTP 503" in raised.value.message
@@ -147,8 +153,9 @@ def test_an_unknown_share_class_suggests_yahoos_spelling(provider, rsps):
     rsps.get(CHART.format("BRK.B"), status=404, json=NOT_FOUND)
     with pytest.raises(SymbolNotFound) as raised:
         provider.fetch_ohlcv("brk.b", utc("2024-01-02"), utc("2024-01-05"))
-    assert raised.value.message == ("Yahoo Finance does not know the symbol BRK.B. "
-                                    "Yahoo writes share classes with a dash: try BRK-B.")
+    assert raised.value.message == (
+        "Yahoo Finance does not know the symbol BRK.B. Yahoo writes share classes with a dash: try BRK-B."
+    )
     rsps.get(CHART.format("NOPE.L"), status=404, json=NOT_FOUND)
     with pytest.raises(SymbolNotFound) as raised:
         provider.fetch_ohlcv("NOPE.L", utc("2024-01-02"), utc("2024-01-05"))

@@ -3,6 +3,7 @@
 Every test gives the provider a plain requests.Session inside a RequestsMock, so an unplanned
 request fails with ConnectionError; curl_cffi (yfinance's default transport) is fenced off too.
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -29,8 +30,9 @@ from yfinance import exceptions as yf_errors  # noqa: E402
 CHART = "https://query2.finance.yahoo.com/v8/finance/chart/{}"
 QUOTE_SUMMARY = "https://query2.finance.yahoo.com/v10/finance/quoteSummary/{}"
 QUOTE = "https://query1.finance.yahoo.com/v7/finance/quote"
-NOT_FOUND = {"chart": {"result": None, "error": {"code": "Not Found",
-                                                 "description": "No data found, symbol may be delisted"}}}
+NOT_FOUND = {
+    "chart": {"result": None, "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"}}
+}
 DNS_ERROR = "Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com."
 
 # AAPL, first trading week of 2024, as Yahoo's v8 chart API sends it (bars stamped at the 09:30 open).
@@ -43,32 +45,64 @@ ADJUSTMENT = 0.99  # adjclose / close, as if a dividend followed
 
 def chart(symbol="AAPL", stamps=STAMPS):
     n = len(stamps)
-    meta = {"currency": "USD", "symbol": symbol, "exchangeName": "NMS", "fullExchangeName": "NasdaqGS",
-            "instrumentType": "EQUITY", "firstTradeDate": 345479400, "regularMarketTime": 1704488401,
-            "hasPrePostMarketData": True, "gmtoffset": -18000, "timezone": "EST",
-            "exchangeTimezoneName": "America/New_York", "regularMarketPrice": 181.18, "chartPreviousClose": 192.53,
-            "priceHint": 2,
-            "currentTradingPeriod": {
-                "pre": {"timezone": "EST", "start": 1704445200, "end": 1704465000, "gmtoffset": -18000},
-                "regular": {"timezone": "EST", "start": 1704465000, "end": 1704488400, "gmtoffset": -18000},
-                "post": {"timezone": "EST", "start": 1704488400, "end": 1704502800, "gmtoffset": -18000}},
-            "dataGranularity": "1d", "range": "",
-            "validRanges": ["1d", "5d", "1mo", "3mo", "6mo", "1y", "2y", "5y", "10y", "ytd", "max"]}
+    meta = {
+        "currency": "USD",
+        "symbol": symbol,
+        "exchangeName": "NMS",
+        "fullExchangeName": "NasdaqGS",
+        "instrumentType": "EQUITY",
+        "firstTradeDate": 345479400,
+        "regularMarketTime": 1704488401,
+        "hasPrePostMarketData": True,
+        "gmtoffset": -18000,
+        "timezone": "EST",
+        "exchangeTimezoneName": "America/New_York",
+        "regularMarketPrice": 181.18,
+        "chartPreviousClose": 192.53,
+        "priceHint": 2,
+        "currentTradingPeriod": {
+            "pre": {"timezone": "EST", "start": 1704445200, "end": 1704465000, "gmtoffset": -18000},
+            "regular": {"timezone": "EST", "start": 1704465000, "end": 1704488400, "gmtoffset": -18000},
+            "post": {"timezone": "EST", "start": 1704488400, "end": 1704502800, "gmtoffset": -18000},
+        },
+        "dataGranularity": "1d",
+        "range": "",
+        "validRanges": ["1d", "5d", "1mo", "3mo", "6mo", "1y", "2y", "5y", "10y", "ytd", "max"],
+    }
     quote = {"open": OPEN[:n], "high": HIGH[:n], "low": LOW[:n], "close": CLOSE[:n], "volume": VOLUME[:n]}
     adjclose = [round(c * ADJUSTMENT, 6) for c in CLOSE[:n]]
-    return {"chart": {"result": [{"meta": meta, "timestamp": list(stamps),
-                                  "indicators": {"quote": [quote], "adjclose": [{"adjclose": adjclose}]}}],
-                      "error": None}}
+    return {
+        "chart": {
+            "result": [
+                {
+                    "meta": meta,
+                    "timestamp": list(stamps),
+                    "indicators": {"quote": [quote], "adjclose": [{"adjclose": adjclose}]},
+                }
+            ],
+            "error": None,
+        }
+    }
 
 
 def history_frame(closes=CLOSE):
     """What Ticker.history returns: flat capitalised columns, actions, local midnight index named Date."""
     n = len(closes)
-    index = pd.DatetimeIndex(pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"][:n]),
-                             name="Date").tz_localize("America/New_York")
-    return pd.DataFrame({"Open": OPEN[:n], "High": HIGH[:n], "Low": LOW[:n], "Close": list(closes),
-                         "Volume": np.array(VOLUME[:n], dtype="int64"), "Dividends": [0.0] * n,
-                         "Stock Splits": [0.0] * n}, index=index)
+    index = pd.DatetimeIndex(
+        pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"][:n]), name="Date"
+    ).tz_localize("America/New_York")
+    return pd.DataFrame(
+        {
+            "Open": OPEN[:n],
+            "High": HIGH[:n],
+            "Low": LOW[:n],
+            "Close": list(closes),
+            "Volume": np.array(VOLUME[:n], dtype="int64"),
+            "Dividends": [0.0] * n,
+            "Stock Splits": [0.0] * n,
+        },
+        index=index,
+    )
 
 
 def empty_history():
@@ -161,8 +195,16 @@ def fresh_process(monkeypatch):
 
 def test_real_yfinance_unknown_symbol_is_not_found_on_every_call(provider, rsps, fresh_process):
     rsps.get(CHART.format("ZZZZNOTREAL"), status=404, json=NOT_FOUND)
-    rsps.get(QUOTE_SUMMARY.format("ZZZZNOTREAL"), status=404, json={"quoteSummary": {"result": None, "error": {
-        "code": "Not Found", "description": "Quote not found for symbol: ZZZZNOTREAL"}}})
+    rsps.get(
+        QUOTE_SUMMARY.format("ZZZZNOTREAL"),
+        status=404,
+        json={
+            "quoteSummary": {
+                "result": None,
+                "error": {"code": "Not Found", "description": "Quote not found for symbol: ZZZZNOTREAL"},
+            }
+        },
+    )
     rsps.get(QUOTE, json={"quoteResponse": {"result": [], "error": None}})
     # Three calls: yfinance's Ticker.info fallback only runs for the first two of a process.
     for _ in range(3):
@@ -235,8 +277,12 @@ def test_intraday_bars_keep_their_time(provider, fake_history):
     # Hourly bars exist for the last 730 days only: a week ago, in New York.
     day = (pd.Timestamp.now(tz="UTC") - pd.Timedelta(days=7)).strftime("%Y-%m-%d")
     index = pd.DatetimeIndex([f"{day} 09:30", f"{day} 10:30"], name="Datetime").tz_localize("America/New_York")
-    calls = fake_history(pd.DataFrame({"Open": [1.0, 2.0], "High": [1.0, 2.0], "Low": [1.0, 2.0],
-                                       "Close": [1.0, 2.0], "Volume": [10, 20]}, index=index))
+    calls = fake_history(
+        pd.DataFrame(
+            {"Open": [1.0, 2.0], "High": [1.0, 2.0], "Low": [1.0, 2.0], "Close": [1.0, 2.0], "Volume": [10, 20]},
+            index=index,
+        )
+    )
     frame = provider.fetch_ohlcv("AAPL", utc(day), utc(day) + pd.Timedelta(days=1), "1h")
     assert frame.index.tolist() == list(index.tz_convert("UTC"))
     assert calls[0]["start"] == utc(day)  # intraday windows are not padded: they stay inside Yahoo's limit
@@ -259,11 +305,14 @@ def test_empty_frame_for_a_known_symbol_is_an_empty_range(provider, fake_history
     assert_normalised(frame)
 
 
-@pytest.mark.parametrize("error", [
-    curl_errors.DNSError(DNS_ERROR),
-    curl_errors.ConnectionError("Failed to perform, curl: (7) Failed to connect to query2.finance.yahoo.com"),
-    requests.exceptions.ConnectionError("Failed to resolve 'query2.finance.yahoo.com'"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        curl_errors.DNSError(DNS_ERROR),
+        curl_errors.ConnectionError("Failed to perform, curl: (7) Failed to connect to query2.finance.yahoo.com"),
+        requests.exceptions.ConnectionError("Failed to resolve 'query2.finance.yahoo.com'"),
+    ],
+)
 def test_dns_and_connection_errors_are_unavailable(provider, fake_history, error):
     fake_history(error)
     with pytest.raises(ProviderUnavailable) as raised:
@@ -273,10 +322,13 @@ def test_dns_and_connection_errors_are_unavailable(provider, fake_history, error
     assert raised.value.__cause__ is error
 
 
-@pytest.mark.parametrize("error", [
-    curl_errors.Timeout("Failed to perform, curl: (28) Operation timed out after 3001 milliseconds"),
-    requests.exceptions.ReadTimeout("Read timed out. (read timeout=3)"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        curl_errors.Timeout("Failed to perform, curl: (28) Operation timed out after 3001 milliseconds"),
+        requests.exceptions.ReadTimeout("Read timed out. (read timeout=3)"),
+    ],
+)
 def test_timeouts_are_unavailable(provider, fake_history, error):
     fake_history(error)
     with pytest.raises(ProviderUnavailable) as raised:
@@ -311,8 +363,10 @@ def test_raises_once_then_empty_frames_stays_unavailable(provider, fake_history,
     assert len(calls) == 3
 
 
-@pytest.mark.parametrize("error", [yf_errors.YFTzMissingError("AAPL"),
-                                   yf_errors.YFPricesMissingError("AAPL", " (1d 2024-01-06 -> 2024-01-07)")])
+@pytest.mark.parametrize(
+    "error",
+    [yf_errors.YFTzMissingError("AAPL"), yf_errors.YFPricesMissingError("AAPL", " (1d 2024-01-06 -> 2024-01-07)")],
+)
 def test_missing_data_exceptions_are_checked_with_yahoo(provider, fake_history, rsps, error):
     calls = fake_history(error)
     probe = rsps.get(CHART.format("AAPL"), json=chart())
@@ -326,8 +380,11 @@ def test_missing_data_exceptions_are_checked_with_yahoo(provider, fake_history, 
 
 
 def test_yahoo_saying_the_range_is_empty_is_not_asked_twice(provider, fake_history, rsps):
-    calls = fake_history(yf_errors.YFPricesMissingError(
-        "AAPL", "", yahoo_reason="No data found for this date range, symbol may be delisted"))
+    calls = fake_history(
+        yf_errors.YFPricesMissingError(
+            "AAPL", "", yahoo_reason="No data found for this date range, symbol may be delisted"
+        )
+    )
     rsps.get(CHART.format("AAPL"), json=chart())
     assert provider.fetch_ohlcv("AAPL", utc("2024-01-06"), utc("2024-01-07")).empty
     assert len(calls) == 1
@@ -367,9 +424,19 @@ def test_invalid_syntax_never_reaches_yfinance(provider, fake_history, symbol):
     assert calls == []
 
 
-@pytest.mark.parametrize("symbol, canonical", [("aapl", "AAPL"), ("BRK-B", "BRK-B"), ("brk.b", "BRK.B"),
-                                               ("^gspc", "^GSPC"), ("EURUSD=X", "EURUSD=X"), (" spy ", "SPY"),
-                                               ("m&m.ns", "M&M.NS"), ("J&KBANK.NS", "J&KBANK.NS")])
+@pytest.mark.parametrize(
+    "symbol, canonical",
+    [
+        ("aapl", "AAPL"),
+        ("BRK-B", "BRK-B"),
+        ("brk.b", "BRK.B"),
+        ("^gspc", "^GSPC"),
+        ("EURUSD=X", "EURUSD=X"),
+        (" spy ", "SPY"),
+        ("m&m.ns", "M&M.NS"),
+        ("J&KBANK.NS", "J&KBANK.NS"),
+    ],
+)
 def test_valid_symbols_are_upper_cased(provider, symbol, canonical):
     assert provider.validate_symbol(symbol) == canonical
 
@@ -382,8 +449,9 @@ def test_unsupported_interval(provider):
 
 def test_splits(provider, monkeypatch, rsps):
     index = pd.DatetimeIndex(["2014-06-09", "2020-08-31"], name="Date").tz_localize("America/New_York")
-    monkeypatch.setattr(yf.Ticker, "splits", property(lambda self: pd.Series([7.0, 4.0], index=index,
-                                                                             name="Stock Splits")))
+    monkeypatch.setattr(
+        yf.Ticker, "splits", property(lambda self: pd.Series([7.0, 4.0], index=index, name="Stock Splits"))
+    )
     splits = provider.splits("AAPL")
     assert splits.tolist() == [7.0, 4.0]
     assert splits.index.tolist() == [utc("2014-06-09"), utc("2020-08-31")]
@@ -405,15 +473,23 @@ def test_splits(provider, monkeypatch, rsps):
 def test_search(provider, monkeypatch):
     class FakeSearch:
         def __init__(self, query, **kwargs):
-            self.quotes = [{"symbol": "AAPL", "shortname": "Apple Inc.", "quoteType": "EQUITY"},
-                           {"symbol": "APLE", "longname": "Apple Hospitality REIT, Inc.", "quoteType": "EQUITY"},
-                           {"symbol": "AAPL.MX", "shortname": "APPLE INC", "quoteType": "EQUITY"}]
+            self.quotes = [
+                {"symbol": "AAPL", "shortname": "Apple Inc.", "quoteType": "EQUITY"},
+                {"symbol": "APLE", "longname": "Apple Hospitality REIT, Inc.", "quoteType": "EQUITY"},
+                {"symbol": "AAPL.MX", "shortname": "APPLE INC", "quoteType": "EQUITY"},
+            ]
 
     monkeypatch.setattr(yf, "Search", FakeSearch)
     assert provider.search_symbols("apple", limit=2) == [
         {"symbol": "AAPL", "name": "Apple Inc.", "type": "stock", "source": "yfinance", "currency": None},
-        {"symbol": "APLE", "name": "Apple Hospitality REIT, Inc.", "type": "stock", "source": "yfinance",
-         "currency": None}]
+        {
+            "symbol": "APLE",
+            "name": "Apple Hospitality REIT, Inc.",
+            "type": "stock",
+            "source": "yfinance",
+            "currency": None,
+        },
+    ]
 
     def unreachable(query, **kwargs):
         raise curl_errors.DNSError(DNS_ERROR)

@@ -362,3 +362,59 @@ def no_csrf(app):
         app.config.pop("WTF_CSRF_ENABLED")
     else:
         app.config["WTF_CSRF_ENABLED"] = saved
+
+
+# --- Shared services of our own: the machine's Redis (a database of the tests' own) and a local SMTP server ---
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_client():
+    """A client of the shared Redis; unreachable: skip, or fail under CI. Tests use key prefixes of their own."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is unreachable at {REDIS_URL} under CI: {error}")
+        pytest.skip(f"Redis is unreachable at {REDIS_URL}")
+    yield client
+    client.close()
+
+
+class Inbox:
+    """aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+        self.port = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        from email import message_from_bytes, policy
+
+        self.messages.append(
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "message": message_from_bytes(envelope.content, policy=policy.default),
+            }
+        )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 for this test; ``smtp_server.messages`` holds what it received."""
+    from aiosmtpd.controller import Controller
+
+    from tests.live_server import free_port
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()

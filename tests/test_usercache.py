@@ -5,19 +5,16 @@ must show in the next answer, in-process and across two apps sharing a real Redi
 an answer served after a write must equal the one computed with the cache switched off.
 """
 
-import os
 import uuid
 
 import pytest
-import redis
 
 from financial_dashboard import create_app
 from financial_dashboard.common import usercache
 from financial_dashboard.extensions import cache, db
 from financial_dashboard.portfolios import figures_cache
-from tests.conftest import ApiClient
+from tests.conftest import REDIS_URL, ApiClient
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 URLS = (
     "/api/dashboard",
     "/api/portfolios/{portfolio}/performance",
@@ -238,19 +235,6 @@ def test_the_cache_failing_counts_as_a_miss_and_serves_nothing_stale(app, api, w
 
 
 # --- two workers sharing Redis ---
-
-
-@pytest.fixture
-def redis_client():
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is unreachable at {REDIS_URL} under CI: {error}")
-        pytest.skip(f"Redis is unreachable at {REDIS_URL}")
-    yield client
-    client.close()
 
 
 @pytest.fixture

@@ -1,48 +1,8 @@
-"""Alert fixtures: the market fixtures, a local SMTP server (aiosmtpd) and newer bars imported as CSV."""
-
-import socket
+"""Alert fixtures: the market fixtures, mail to the local SMTP server (tests/conftest.py) and newer bars as CSV."""
 
 import pytest
 
 from ..market.conftest import clock, csv_file, fresh_cache, live  # noqa: F401
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        from email import message_from_bytes, policy
-
-        self.messages.append(
-            {
-                "from": envelope.mail_from,
-                "to": list(envelope.rcpt_tos),
-                "message": message_from_bytes(envelope.content, policy=policy.default),
-            }
-        )
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on 127.0.0.1 for this test; ``smtp_server.messages`` holds what it received."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

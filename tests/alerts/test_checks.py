@@ -162,7 +162,7 @@ def test_triggered_alerts_are_emailed_to_their_owner(api, user, runner, import_b
 def test_an_unreachable_mail_server_leaves_the_alert_triggered_in_the_app(
     api, runner, import_bars, app, monkeypatch, caplog
 ):
-    from .conftest import free_port
+    from tests.live_server import free_port
 
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there

@@ -12,20 +12,7 @@ from playwright.sync_api import expect
 from financial_dashboard.extensions import db
 from financial_dashboard.market.models import MarketBar
 
-from ..alerts.conftest import Inbox, free_port
 from .actions import go_to, log_in, submit, traces, wait_for_charts
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@
 Time is moved by the `clock` fixture rather than slept through.
 """
 
-import os
 import uuid
 
 import pytest
-import redis
 
 from financial_dashboard import create_app
 from financial_dashboard.extensions import cache, db
@@ -15,9 +13,9 @@ from financial_dashboard.market import services
 from financial_dashboard.market.providers import ProviderUnavailable
 from financial_dashboard.market.providers.fake_provider import FakeProvider
 
+from ..conftest import REDIS_URL
 from .conftest import NOW, bars, strict_json
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 BARS_KEY = "ohlc:yfinance:AAPL:60d:1d"
 
 
@@ -146,19 +144,6 @@ def test_the_ttl_comes_from_the_config(app, yahoo, client, clock, monkeypatch):
 
 
 # --- Redis: what gunicorn workers share ---
-
-
-@pytest.fixture
-def redis_client():
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is unreachable at {REDIS_URL} under CI: {error}")
-        pytest.skip(f"Redis is unreachable at {REDIS_URL}")
-    yield client
-    client.close()
 
 
 @pytest.fixture
